@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: MIT */
+#include <stddef.h>
+
+#include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/log.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/pic.h"
+#include "arch/x86/trap.h"
+#include "arch/x86/tsc.h"
+
+/* Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + offset / 16 (SDM 11.12.1.2). */
+#define APIC_ID		0x020
+#define APIC_VERSION	0x030
+#define APIC_EOI	0x0b0
+#define APIC_SVR	0x0f0	/* spurious vector; bit 8 = software enable */
+#define APIC_ESR	0x280
+#define APIC_LVT_TIMER	0x320	/* bits 18:17 mode: 00 one-shot, 01 periodic, 10 TSC-deadline */
+#define APIC_LVT_ERROR	0x370
+#define APIC_TMICT	0x380
+#define APIC_TMCCT	0x390
+#define APIC_TDCR	0x3e0
+
+#define SVR_ENABLE		(1u << 8)
+#define LVT_MASKED		(1u << 16)
+#define LVT_TIMER_ONESHOT	(0u << 17)
+#define LVT_TIMER_TSC_DEADLINE	(2u << 17)
+
+static bool x2apic;
+static bool tsc_deadline;
+static volatile uint32_t *xapic_mmio;
+static uint64_t timer_hz;
+static volatile uint64_t timer_fired_tsc;
+
+static uint32_t lapic_read(uint32_t reg)
+{
+	if (x2apic)
+		return (uint32_t)rdmsr(MSR_X2APIC_FIRST + (reg >> 4));
+	return xapic_mmio[reg / 4];
+}
+
+static void lapic_write(uint32_t reg, uint32_t val)
+{
+	if (x2apic)
+		wrmsr(MSR_X2APIC_FIRST + (reg >> 4), val);
+	else
+		xapic_mmio[reg / 4] = val;
+}
+
+bool lapic_is_x2apic(void)
+{
+	return x2apic;
+}
+
+bool lapic_has_tsc_deadline(void)
+{
+	return tsc_deadline;
+}
+
+uint32_t lapic_id(void)
+{
+	uint32_t id = lapic_read(APIC_ID);
+
+	return x2apic ? id : id >> 24;
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(APIC_EOI, 0);
+}
+
+uint32_t lapic_divide_config(unsigned int divisor)
+{
+	/* TDCR bits 3,1,0: 000=2 001=4 010=8 011=16 100=32 101=64 110=128 111=1 */
+	static const uint8_t enc[8] = { 0xb, 0x0, 0x1, 0x2, 0x3, 0x8, 0x9, 0xa };
+	unsigned int log2 = 0;
+
+	while ((1u << log2) < divisor && log2 < 7)
+		log2++;
+	return enc[log2];
+}
+
+void lapic_timer_oneshot(uint32_t count, unsigned int divisor)
+{
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(APIC_TDCR, lapic_divide_config(divisor));
+	lapic_write(APIC_LVT_TIMER, LVT_TIMER_ONESHOT | VEC_HOST_TIMER);
+	lapic_write(APIC_TMICT, count);
+}
+
+void lapic_timer_deadline(uint64_t tsc)
+{
+	lapic_write(APIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | VEC_HOST_TIMER);
+	/*
+	 * SDM 11.5.4.1: the LVT write must be ordered before the deadline MSR write; WRMSR to
+	 * the x2APIC LVT is not serialising, so fence between them.
+	 */
+	asm volatile("mfence" : : : "memory");
+	wrmsr(MSR_IA32_TSC_DEADLINE, tsc ? tsc : 1);
+}
+
+void lapic_timer_stop(void)
+{
+	if (tsc_deadline)
+		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
+	lapic_write(APIC_TMICT, 0);
+	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
+}
+
+uint32_t lapic_timer_current(void)
+{
+	return lapic_read(APIC_TMCCT);
+}
+
+uint64_t lapic_timer_hz(void)
+{
+	return timer_hz;
+}
+
+void lapic_timer_arm_tsc(uint64_t deadline)
+{
+	uint64_t now, ticks;
+
+	if (tsc_deadline) {
+		lapic_timer_deadline(deadline);
+		return;
+	}
+	now = rdtsc();
+	ticks = deadline > now ? (uint64_t)(((unsigned __int128)(deadline - now) * timer_hz) /
+					    tsc_hz()) : 0;
+	if (ticks == 0)
+		ticks = 1;
+	if (ticks > 0xffffffffu)
+		ticks = 0xffffffffu;	/* the caller re-arms when this fires early */
+	lapic_timer_oneshot((uint32_t)ticks, 1);
+}
+
+static void calibration_irq(struct trap_frame *f)
+{
+	(void)f;
+	timer_fired_tsc = rdtsc();
+	lapic_eoi();
+}
+
+void lapic_init(void)
+{
+	struct cpuid_regs r;
+	uint64_t base;
+
+	cpuid(1, 0, &r);
+	x2apic = r.ecx & CPUID_1_ECX_X2APIC;
+	tsc_deadline = r.ecx & CPUID_1_ECX_TSC_DEADLINE;
+	pic_disable();
+
+	/*
+	 * Never clear the global enable bit: Bochs (and QEMU TCG) can't enable a disabled APIC
+	 * again (PLATFORMS.md). xAPIC -> x2APIC is a legal transition with EN kept (SDM 11.12.5).
+	 */
+	base = rdmsr(MSR_IA32_APIC_BASE);
+	base |= APIC_BASE_EN;
+	if (x2apic)
+		base |= APIC_BASE_EXTD;
+	wrmsr(MSR_IA32_APIC_BASE, base);
+	xapic_mmio = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR_MASK & 0xffffffffull);
+
+	lapic_write(APIC_SVR, SVR_ENABLE | VEC_HOST_SPURIOUS);
+	lapic_write(APIC_LVT_ERROR, VEC_HOST_ERROR);
+	lapic_write(APIC_ESR, 0);
+	lapic_timer_stop();
+	lapic_eoi();
+	pr_info("host LAPIC: id %u, %s mode, version %#x, TSC-deadline %s\n", lapic_id(),
+		x2apic ? "x2APIC" : "xAPIC", lapic_read(APIC_VERSION) & 0xff,
+		tsc_deadline ? "yes" : "no");
+}
+
+/* Waits with interrupts enabled for the calibration interrupt; returns its TSC. */
+static uint64_t wait_for_timer_irq(void)
+{
+	timer_fired_tsc = 0;
+	while (!timer_fired_tsc)
+		sti_hlt();
+	cli();
+	return timer_fired_tsc;
+}
+
+void lapic_set_timer_hz(uint64_t hz)
+{
+	timer_hz = hz;
+}
+
+bool lapic_oneshot_selftest(void)
+{
+	/*
+	 * A one-shot of 1/10 s at divide 16 (long enough that an emulator's wake-up jitter stays
+	 * far below 1%) must interrupt after count * 16 LAPIC clock ticks;
+	 * both clocks were measured against the PIT, so the TSC checks the LAPIC independently.
+	 * Catches a wrong divide encoding, a timer that fires at once, or one that never does.
+	 */
+	uint32_t count = (uint32_t)(timer_hz / 10 / 16);
+	uint64_t t0, got, expect;
+	int64_t err_ppm;
+
+	irq_register(VEC_HOST_TIMER, calibration_irq);
+	expect = (uint64_t)(((unsigned __int128)count * 16 * tsc_hz()) / timer_hz);
+	t0 = rdtsc();
+	lapic_timer_oneshot(count, 16);
+	got = wait_for_timer_irq() - t0;
+	irq_register(VEC_HOST_TIMER, NULL);
+	err_ppm = (int64_t)((((__int128)got - (__int128)expect) * 1000000) / (__int128)expect);
+	pr_info("host LAPIC one-shot: %u counts at divide 16 fired after %lu TSC ticks, "
+		"expected %lu (%ld ppm)\n", count, got, expect, err_ppm);
+	if (err_ppm > 10000 || err_ppm < -10000) {
+		pr_err("host LAPIC one-shot is off by more than 1%%\n");
+		return false;
+	}
+	return true;
+}

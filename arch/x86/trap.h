@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/* Exceptions and host interrupts: one IDT, a stub per vector, a C dispatcher. */
+#ifndef ARCH_X86_TRAP_H
+#define ARCH_X86_TRAP_H
+
+#include <stdint.h>
+
+/* The frame isr.S builds: GPRs pushed by the common stub, then vector, error code, CPU frame. */
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss;
+};
+
+/* Host interrupt vectors (exceptions own 0-31). */
+#define VEC_HOST_TIMER		0xf0	/* host LAPIC timer: the sw backend and calibration */
+#define VEC_HOST_ERROR		0xfe	/* host LAPIC error */
+#define VEC_HOST_SPURIOUS	0xff	/* host LAPIC spurious: no EOI (SDM 11.9) */
+
+typedef void (*irq_handler_fn)(struct trap_frame *f);
+
+void idt_init(void);
+void irq_register(uint8_t vector, irq_handler_fn fn);
+/* Called from isr.S */
+void trap_dispatch(struct trap_frame *f);
+/* Dispatches a vector that reached us as an acknowledged VM exit, not through the IDT. */
+void irq_dispatch_vector(uint8_t vector);
+
+#endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot options: the one parser of the hypervisor's command line (the multiboot2 cmdline tag).
+ * Words are separated by spaces or tabs, each word is key=value:
+ *
+ *	timer=hv|sw			the guest LAPIC timer backend (default hv)
+ *	timer_advance=auto|off|<ns>	fire early by a calibrated, no, or a fixed amount (default
+ *					auto; <ns> from 0 to 1000000)
+ *	min_period_us=<n>		shortest periodic-timer period honoured (default 200;
+ *					0 to 1000000)
+ *	log=error|warn|info|debug	console verbosity (default info)
+ *	guest_mem=<n>K|M|G		guest RAM (default 64M; a multiple of 2M, from 4M to 3072M)
+ *
+ * Numbers are unsigned decimal. A key given twice takes its last value. An unknown key, a word
+ * without '=', a bad value or a word over OPTIONS_MAX_WORD characters is an error, never ignored.
+ */
+#ifndef CORE_OPTIONS_H
+#define CORE_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/x86/log.h"
+
+#define OPTIONS_MAX_WORD	128
+
+enum timer_backend {
+	TIMER_HV,	/* VMX-preemption timer */
+	TIMER_SW,	/* host LAPIC one-shot */
+};
+
+enum advance_mode {
+	ADVANCE_AUTO,	/* calibrated at boot */
+	ADVANCE_OFF,
+	ADVANCE_FIXED,	/* advance_ns */
+};
+
+
+struct boot_options {
+	enum timer_backend timer;
+	enum advance_mode advance_mode;
+	uint32_t advance_ns;		/* meaningful for ADVANCE_FIXED only */
+	uint32_t min_period_us;
+	enum log_level log_level;
+	uint64_t guest_mem_bytes;
+};
+
+void options_defaults(struct boot_options *o);
+
+/*
+ * Parses cmdline (NULL or "" leaves *o as it is) over the values already in *o. Returns 0, or -1
+ * with *o untouched and a sentence naming the offending word in err (when errlen > 0), e.g.
+ * "boot option 'timer=fast': timer must be hv or sw".
+ */
+int options_parse(const char *cmdline, struct boot_options *o, char *err, size_t errlen);
+
+/* The effective options as one line in the syntax options_parse accepts, for the boot log. */
+void options_describe(const struct boot_options *o, char *buf, size_t len);
+
+#endif
