@@ -51,8 +51,12 @@ static void parse_boot_info(uint32_t magic, uint32_t info)
 
 	r = mb2_parse(magic, (const void *)(uintptr_t)info, MB2_INFO_MAX, &mbi);
 	if (r != MB2_OK) {
-		pr_err("bad multiboot2 boot information (EAX %#x, EBX %#x): %s\n", magic, info,
+		pr_err("bad multiboot2 boot information (EAX %#x, EBX %#x): %s", magic, info,
 		       mb2_strerror(r));
+		if (mbi.err_tag || mbi.err_offset)
+			kprintf(" (tag %u, %s, at offset %u)", mbi.err_tag,
+				mb2_tag_name(mbi.err_tag), mbi.err_offset);
+		kprintf("\n");
 		fail();
 	}
 	pr_info("loader: %s; command line: '%s'\n", mbi.loader_name, mbi.cmdline);

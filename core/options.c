@@ -227,9 +227,12 @@ void options_defaults(struct boot_options *o)
 
 static const struct option_def *find_def(const char *key, size_t keylen)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(option_defs); i++)
-		if (strlen(option_defs[i].key) == keylen && !strncmp(option_defs[i].key, key, keylen))
+	for (size_t i = 0; i < ARRAY_SIZE(option_defs); i++) {
+		const char *k = option_defs[i].key;
+
+		if (strlen(k) == keylen && !strncmp(k, key, keylen))
 			return &option_defs[i];
+	}
 	return NULL;
 }
 

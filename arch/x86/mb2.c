@@ -133,7 +133,7 @@ static int parse_rsdp(const uint8_t *tag, uint32_t size, uint32_t rsdp_size, uns
 {
 	if (size < TAG_HDR_SIZE + rsdp_size)
 		return MB2_ERR_TAG_SIZE;
-	/* Tag 15 leads to the XSDT, which an OS uses in preference to the RSDT (ACPI 6.5, 5.2.8). */
+	/* Tag 15 leads to the XSDT, which an OS uses rather than the RSDT (ACPI 6.5, 5.2.8). */
 	if (!out->rsdp || rev > out->rsdp_revision) {
 		out->rsdp = (uintptr_t)(tag + TAG_HDR_SIZE);
 		out->rsdp_revision = rev;

@@ -49,7 +49,7 @@ struct mb2_info {
 	unsigned int mmap_count;	/* zero-length entries are dropped */
 	struct mb2_module modules[MB2_MAX_MODULES];
 	unsigned int module_count;
-	uint64_t rsdp;			/* the RSDP copy inside the info (tag 15 over 14), 0 if none */
+	uint64_t rsdp;			/* RSDP copy inside the info (tag 15 over 14), 0 if none */
 	unsigned int rsdp_revision;	/* 0 for tag 14 (ACPI 1.0), 2 for tag 15 */
 	uint32_t mem_lower_kb;		/* basic meminfo tag 4, 0 when absent */
 	uint32_t mem_upper_kb;

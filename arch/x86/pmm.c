@@ -114,7 +114,7 @@ int pmm_init(const struct mb2_mmap_entry *map, unsigned int n, const struct pmm_
 	bad_frees = 0;
 	leaked_bytes = 0;
 
-	/* Available memory shrinks inward to whole pages: a partial page is not ours to hand out. */
+	/* Available memory shrinks inward to whole pages: a partial page is not ours to give. */
 	for (unsigned int i = 0; i < n; i++)
 		if (map[i].type == MB2_MMAP_AVAILABLE &&
 		    add_free(page_up(map[i].base), page_down(sat_add(map[i].base, map[i].len))))

@@ -37,7 +37,9 @@ uint64_t pmm_alloc_page(void);
 
 /*
  * bytes rounded up to whole pages, zero-filled, at a multiple of align (a power of two, at least
- * PMM_PAGE_SIZE), the lowest such block; 0 on failure or bad arguments.
+ * PMM_PAGE_SIZE), the lowest such block; 0 on failure or bad arguments. A block carved out of
+ * the middle of a free range splits it in two, so while the range table is full only blocks at
+ * the start of a range can be had.
  */
 uint64_t pmm_alloc_contig(uint64_t bytes, uint64_t align);
 
