@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+#include "tests/guest/lib/boot.h"
+#include "tests/guest/lib/cpu.h"
+#include "tests/guest/lib/idt.h"
+#include "tests/guest/lib/report.h"
+
+#define IDT_VECTORS		256
+#define GATE_INTR32		0x8e	/* present, DPL 0, 32-bit interrupt gate: clears IF */
+#define PIC1_DATA		0x21
+#define PIC2_DATA		0xa1
+
+struct idt_gate {
+	uint16_t offset_lo;
+	uint16_t sel;
+	uint8_t zero;
+	uint8_t type;
+	uint16_t offset_hi;
+} __attribute__((packed));
+
+/* Pushed by isr.S's exception stubs and the CPU. */
+struct exception_frame {
+	uint32_t vector, error, eip, cs, eflags;
+};
+
+/* isr.S */
+extern const uint32_t exception_stubs[IDT_FIRST_IRQ];
+extern const uint32_t irq_stubs[IDT_VECTORS - IDT_FIRST_IRQ];
+void exception_report(const struct exception_frame *f) __attribute__((noreturn));
+void irq_dispatch(uint32_t vector, uint64_t tsc);
+
+static struct idt_gate idt[IDT_VECTORS];
+static irq_handler_fn handlers[IDT_VECTORS];
+
+static const char *const exception_names[IDT_FIRST_IRQ] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
+	"#DF", "coprocessor segment overrun", "#TS", "#NP", "#SS", "#GP", "#PF", "reserved",
+	"#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "reserved", "reserved",
+	"reserved", "reserved", "reserved", "reserved", "#HV", "#VC", "#SX", "reserved",
+};
+
+static void set_gate(unsigned int vector, uint32_t stub)
+{
+	idt[vector] = (struct idt_gate){
+		.offset_lo = (uint16_t)stub,
+		.sel = BOOT_CODE_SEL,
+		.type = GATE_INTR32,
+		.offset_hi = (uint16_t)(stub >> 16),
+	};
+}
+
+void idt_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint32_t)(uintptr_t)idt };
+	unsigned int v;
+
+	/*
+	 * The BIOS leaves the 8259s unmasked with the timer on vector 8, which would arrive as a
+	 * #DF at the first sti. The tests use the local APIC only.
+	 */
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+	for (v = 0; v < IDT_FIRST_IRQ; v++)
+		set_gate(v, exception_stubs[v]);
+	asm volatile("lidt %0" : : "m"(idtr));
+}
+
+void idt_set_handler(unsigned int vector, irq_handler_fn fn)
+{
+	if (vector < IDT_FIRST_IRQ || vector >= IDT_VECTORS) {
+		fail("idt_set_handler", "vector %u is not in %u..%u", vector, IDT_FIRST_IRQ,
+		     IDT_VECTORS - 1);
+		summary();
+	}
+	handlers[vector] = fn;
+	set_gate(vector, irq_stubs[vector - IDT_FIRST_IRQ]);
+}
+
+void exception_report(const struct exception_frame *f)
+{
+	fail("unexpected_exception",
+	     "vector %u %s, error code 0x%x, eip 0x%08x, cs 0x%x, eflags 0x%08x", f->vector,
+	     exception_names[f->vector], f->error, f->eip, f->cs, f->eflags);
+	summary();
+}
+
+void irq_dispatch(uint32_t vector, uint64_t tsc)
+{
+	handlers[vector](vector, tsc);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest's IDT. Every exception is fatal: it is reported as a FAIL line with the vector, the
+ * error code and EIP, and the run ends. Vectors 32-255 can get handlers of their own.
+ */
+#ifndef GUEST_LIB_IDT_H
+#define GUEST_LIB_IDT_H
+
+#include <stdint.h>
+
+#define IDT_FIRST_IRQ		32
+
+/* tsc: read by the entry stub before anything else, for latency measurements. */
+typedef void (*irq_handler_fn)(unsigned int vector, uint64_t tsc);
+
+/* Masks the 8259 PICs and loads the IDT; call before anything can fault or execute sti. */
+void idt_init(void);
+/*
+ * Routes vector (IDT_FIRST_IRQ..255) to fn, which runs with interrupts off and sends any EOI
+ * itself. A vector without a handler has no gate: its delivery is reported as an unexpected #GP
+ * with error code (vector << 3) | 2, plus 1 when an external event caused it.
+ */
+void idt_set_handler(unsigned int vector, irq_handler_fn fn);
+
+#endif

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mbtest: what a multiboot loader hands a kernel, checked against the specs. GRUB is the reference
+ * (native runs); tickvisor, loading its guest, must hand over the same. One source, three images:
+ * mbtest.elf (v1 header), mbtest2.elf (v2 header) and mbtest64.elf (v1, the file as ELF64).
+ *
+ * Command line:
+ *   env=native|tickvisor  where it runs
+ *   modules=<n>           how many modules the runner passed (none when absent): module i is
+ *                         fixtures/module<i>.bin, with the word mod<i> in its string
+ *   tag=hello-42          shows that the line arrived whole
+ *   test=ept_violation    instead of the checks, write past the end of RAM: tickvisor must stop it
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "tests/guest/lib/boot.h"
+#include "tests/guest/lib/cmdline.h"
+#include "tests/guest/lib/cpu.h"
+#include "tests/guest/lib/hypercall.h"
+#include "tests/guest/lib/idt.h"
+#include "tests/guest/lib/multiboot.h"
+#include "tests/guest/lib/report.h"
+#include "tests/guest/lib/serial.h"
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define EXPECTED_TAG		"hello-42"
+#define MIB			0x100000u
+#define MAX_MEM_LOWER_KIB	640
+#define FLAT_LIMIT		0xffffffffu
+#define ALL_SEGS		((1u << BOOT_NR_SEGS) - 1)
+#define PROBE_VECTOR		0x40
+#define PAGE_MASK		0xfffu
+
+static const char *const seg_names[BOOT_NR_SEGS] = { "CS", "DS", "ES", "FS", "GS", "SS" };
+
+static struct boot_info bi;
+
+/*
+ * Nothing writes it, so it reads 0 only if the loader zeroed .bss (ELF p_memsz > p_filesz).
+ * volatile: gcc would otherwise fold the reads of a never-written static to 0.
+ */
+static volatile uint32_t bss_probe[1024];
+
+static volatile unsigned int probe_calls;
+static volatile unsigned int probe_vector;
+static volatile uint64_t probe_tsc;
+
+static void log_boot_info(void)
+{
+	unsigned int i;
+
+	info("cmdline \"%s\"", bi.cmdline ? bi.cmdline : "(none)");
+	if (bi.has_meminfo)
+		info("mem_lower %u KiB, mem_upper %u KiB", bi.mem_lower, bi.mem_upper);
+	for (i = 0; i < bi.nr_mmap; i++)
+		info("memory map 0x%016llx-0x%016llx type %u", bi.mmap[i].base,
+		     bi.mmap[i].base + bi.mmap[i].len - 1, bi.mmap[i].type);
+	for (i = 0; i < bi.nr_modules; i++) {
+		const struct mb_module *m = &bi.modules[i];
+
+		info("module %u 0x%08x-0x%08x \"%s\"", i + 1, m->start, m->end,
+		     m->string ? m->string : "(none)");
+	}
+}
+
+static void check_bss(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bss_probe); i++) {
+		if (bss_probe[i]) {
+			fail("boot.bss_zeroed", "word 0x%08x of .bss reads 0x%x",
+			     (uint32_t)(uintptr_t)&bss_probe[i], bss_probe[i]);
+			return;
+		}
+	}
+	pass("boot.bss_zeroed");
+}
+
+static void check_cpu_state(uint32_t magic)
+{
+	check(magic == boot_loader_magic, "boot.magic", "EAX 0x%08x, expected 0x%08x", magic,
+	      boot_loader_magic);
+	check((boot_state.cr0 & CR0_PE) && !(boot_state.cr0 & CR0_PG),
+	      "boot.protected_mode_no_paging", "CR0 0x%08x", boot_state.cr0);
+	/* Multiboot 0.6.96, 3.2: IF and VM clear. */
+	check(!(boot_state.eflags & (EFLAGS_IF | EFLAGS_VM)), "boot.eflags", "EFLAGS 0x%08x",
+	      boot_state.eflags);
+}
+
+/* Writes " NAME=0xSELECTOR" for each segment whose bit is clear in mask. */
+static void list_segments(char *buf, size_t size, uint32_t mask)
+{
+	size_t n = 0;
+	unsigned int s;
+
+	buf[0] = '\0';
+	for (s = 0; s < BOOT_NR_SEGS; s++)
+		if (!(mask & (1u << s)) && n < size)
+			n += snprintf(buf + n, size - n, " %s=0x%x", seg_names[s],
+				      boot_state.sel[s]);
+}
+
+/*
+ * Multiboot: CS, DS, ES, FS, GS and SS are flat, base 0 and limit 4 GiB. The bases are what the
+ * segment registers really hold: entry.S read through each of them. The limits can only be read
+ * from the GDT the loader left loaded, which the specs allow to be invalid: a selector it does
+ * not describe is skipped, not failed.
+ */
+static void check_segments(void)
+{
+	const char *name = "boot.flat_segments.limit";
+	uint32_t flat = 0;
+	char list[128];
+	size_t n = 0;
+	unsigned int s;
+
+	list_segments(list, sizeof(list), boot_state.base_ok);
+	check(boot_state.base_ok == ALL_SEGS, "boot.flat_segments.base", "base not 0:%s", list);
+
+	for (s = 0; s < BOOT_NR_SEGS; s++)
+		if ((boot_state.limit_ok & (1u << s)) && boot_state.limit[s] == FLAT_LIMIT)
+			flat |= 1u << s;
+	if (boot_state.limit_ok != flat) {
+		list[0] = '\0';
+		for (s = 0; s < BOOT_NR_SEGS; s++)
+			if ((boot_state.limit_ok & ~flat & (1u << s)) && n < sizeof(list))
+				n += snprintf(list + n, sizeof(list) - n, " %s=0x%x limit 0x%x",
+					      seg_names[s], boot_state.sel[s], boot_state.limit[s]);
+		fail(name, "not 4 GiB:%s", list);
+	} else if (flat != ALL_SEGS) {
+		list_segments(list, sizeof(list), boot_state.limit_ok);
+		skip(name, "the GDT at entry does not describe%s, and multiboot allows that", list);
+	} else {
+		pass(name);
+	}
+}
+
+static void check_cmdline(bool whole)
+{
+	const char *tag = cmdline_get("tag");
+
+	if (!bi.cmdline)
+		fail("boot.cmdline", "the loader passed no command line");
+	else
+		check(whole && tag && !strcmp(tag, EXPECTED_TAG), "boot.cmdline",
+		      "tag=%s%s, expected tag=" EXPECTED_TAG, tag ? tag : "(none)",
+		      whole ? "" : " in a line longer than CMDLINE_MAX");
+}
+
+/* The available RAM region that holds addr, or NULL. */
+static const struct mb_mmap_entry *ram_at(uint64_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < bi.nr_mmap; i++) {
+		const struct mb_mmap_entry *e = &bi.mmap[i];
+
+		if (e->type == MB_MMAP_AVAILABLE && addr >= e->base && addr - e->base < e->len)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * Multiboot 0.6.96, 3.3: mem_lower is the KiB of RAM from 0, at most 640; mem_upper at most the
+ * KiB from 1 MiB to the first hole above it. The memory map must agree, and hold this image.
+ */
+static void check_meminfo(void)
+{
+	const char *name = "boot.meminfo";
+	const struct mb_mmap_entry *low = ram_at(0), *high = ram_at(MIB);
+	uint64_t upper_end = MIB + ((uint64_t)bi.mem_upper << 10);
+	uint32_t image_end = (uint32_t)(uintptr_t)guest_image_end;
+
+	if (!bi.has_meminfo)
+		fail(name, "the loader passed no mem_lower/mem_upper");
+	else if (!bi.has_mmap)
+		fail(name, "the loader passed no memory map");
+	else if (bi.mem_lower > MAX_MEM_LOWER_KIB)
+		fail(name, "mem_lower %u KiB is over 640 KiB", bi.mem_lower);
+	else if (bi.mem_lower && (!low || low->len < ((uint64_t)bi.mem_lower << 10)))
+		fail(name, "mem_lower %u KiB, but the map has 0x%llx bytes of RAM at 0",
+		     bi.mem_lower, low ? low->len : 0);
+	else if (!high)
+		fail(name, "the memory map has no RAM at 1 MiB");
+	else if (!bi.mem_upper || high->base + high->len < upper_end)
+		fail(name, "mem_upper %u KiB, but the RAM at 1 MiB ends at 0x%llx", bi.mem_upper,
+		     high->base + high->len);
+	else if (image_end > upper_end)
+		fail(name, "this image ends at 0x%08x, past mem_upper", image_end);
+	else
+		pass(name);
+}
+
+/* Module i (from 0) is fixtures/module<i+1>.bin, its string has the word mod<i+1>. */
+static bool module_ok(unsigned int i)
+{
+	const struct mb_module *m = &bi.modules[i];
+	const char *string = m->string ? m->string : "";
+	char magic[16], word[16];
+	unsigned int len;
+
+	len = (unsigned int)snprintf(magic, sizeof(magic), "TVMOD%u", i + 1);
+	snprintf(word, sizeof(word), "mod%u", i + 1);
+	if (m->start & PAGE_MASK)
+		fail("boot.modules", "module %u at 0x%08x is not page-aligned, as the header asks",
+		     i + 1, m->start);
+	else if (m->end <= m->start || m->end - m->start < len)
+		fail("boot.modules", "module %u spans 0x%08x-0x%08x, too short for %s", i + 1,
+		     m->start, m->end, magic);
+	else if (memcmp((const void *)(uintptr_t)m->start, magic, len))
+		fail("boot.modules", "module %u does not start with %s", i + 1, magic);
+	else if (!words_contain(string, word))
+		fail("boot.modules", "module %u's string \"%s\" lacks the word %s", i + 1, string,
+		     word);
+	else
+		return true;
+	return false;
+}
+
+static void check_modules(void)
+{
+	const char *given = cmdline_get("modules");
+	uint32_t want = 0;
+	unsigned int i;
+
+	if (given && !cmdline_get_u32("modules", &want)) {
+		fail("boot.modules", "modules=%s is not a number", given);
+		return;
+	}
+	if (bi.nr_modules != want) {
+		fail("boot.modules", "%u modules, the command line says %u", bi.nr_modules, want);
+		return;
+	}
+	for (i = 0; i < bi.nr_modules; i++)
+		if (!module_ok(i))
+			return;
+	pass("boot.modules");
+}
+
+static void probe_handler(unsigned int vector, uint64_t tsc)
+{
+	probe_calls++;
+	probe_vector = vector;
+	probe_tsc = tsc;
+}
+
+/* The interrupt path the APIC timer tests build on: a stub, its TSC stamp, the handler. */
+static void check_irq_entry(void)
+{
+	uint64_t before, after;
+
+	idt_set_handler(PROBE_VECTOR, probe_handler);
+	before = rdtsc();
+	asm volatile("int %0" : : "i"(PROBE_VECTOR) : "memory");
+	after = rdtsc();
+	check(probe_calls == 1 && probe_vector == PROBE_VECTOR && probe_tsc >= before &&
+	      probe_tsc <= after, "idt.irq_entry",
+	      "%u calls, vector 0x%x, TSC 0x%llx, int issued between 0x%llx and 0x%llx",
+	      probe_calls, probe_vector, probe_tsc, before, after);
+}
+
+static void check_cpuid(void)
+{
+	struct cpuid_regs std = cpuid(1, 0), hv = cpuid(TV_CPUID_LEAF, 0);
+	const char *env = cmdline_get("env");
+	char sig[13];
+	unsigned int i;
+
+	memcpy(sig, &hv.ebx, 4);
+	memcpy(sig + 4, &hv.ecx, 4);
+	memcpy(sig + 8, &hv.edx, 4);
+	for (i = 0; i < 12; i++)
+		if (sig[i] < ' ' || sig[i] > '~')
+			sig[i] = '.';
+	sig[12] = '\0';
+	info("CPUID.1:ECX 0x%08x, leaf 0x40000000: EAX 0x%08x \"%s\"", std.ecx, hv.eax, sig);
+
+	if (!env) {
+		skip("cpuid.hypervisor_leaf", "no env= on the command line");
+		skip("cpuid.vmx_hidden", "no env= on the command line");
+	} else if (!strcmp(env, "tickvisor")) {
+		check(tv_present(), "cpuid.hypervisor_leaf",
+		      "CPUID.1:ECX[31]=%u, leaf 0x40000000: EAX 0x%08x \"%s\"",
+		      !!(std.ecx & CPUID_1_ECX_HYPERVISOR), hv.eax, sig);
+		check(!(std.ecx & CPUID_1_ECX_VMX), "cpuid.vmx_hidden",
+		      "CPUID.1:ECX[5] (VMX) is 1");
+	} else if (!strcmp(env, "native")) {
+		check(!tv_present(), "cpuid.hypervisor_leaf",
+		      "a native run, but CPUID says tickvisor");
+		skip("cpuid.vmx_hidden", "native: VMX is the emulator's to show");
+	} else {
+		fail("cpuid.hypervisor_leaf", "env=%s is neither native nor tickvisor", env);
+		fail("cpuid.vmx_hidden", "env=%s is neither native nor tickvisor", env);
+	}
+}
+
+/* test=ept_violation: under tickvisor, the write ends in its EPT-violation diagnostic. */
+static void __attribute__((noreturn)) write_past_ram(void)
+{
+	const char *name = "ept.violation_stops_guest";
+	uint64_t top = 0;
+	unsigned int i;
+
+	for (i = 0; i < bi.nr_mmap; i++)
+		if (bi.mmap[i].type == MB_MMAP_AVAILABLE && bi.mmap[i].base + bi.mmap[i].len > top)
+			top = bi.mmap[i].base + bi.mmap[i].len;
+	if (!top) {
+		fail(name, "no available RAM in the memory map");
+	} else if (top > UINT32_MAX - 3) {
+		fail(name, "RAM ends at 0x%llx, out of a 32-bit guest's reach", top);
+	} else {
+		info("writing past the end of guest RAM at 0x%08x", (uint32_t)top);
+		/* The write may stop the machine: the line must be out first. */
+		serial_drain();
+		mmio_write32((uint32_t)top, 0);
+		fail(name, "write returned");
+	}
+	summary();
+}
+
+void guest_main(uint32_t magic, uint32_t info_addr)
+{
+	const char *test, *err;
+	bool whole;
+
+	serial_init();
+	idt_init();
+	err = mb_parse(magic, info_addr, &bi);
+	if (err) {
+		fail("boot.info", "%s: magic 0x%08x, info at 0x%08x", err, magic, info_addr);
+		summary();
+	}
+	whole = cmdline_init(bi.cmdline);
+	log_boot_info();
+
+	test = cmdline_get("test");
+	if (test && !strcmp(test, "ept_violation"))
+		write_past_ram();
+	if (test) {
+		fail("test", "unknown test=%s", test);
+		summary();
+	}
+
+	check_bss();
+	check_cpu_state(magic);
+	check_segments();
+	check_cmdline(whole);
+	check_meminfo();
+	check_modules();
+	check_irq_entry();
+	check_cpuid();
+	summary();
+}
