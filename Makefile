@@ -60,6 +60,44 @@ unit: $(UNIT_BINS)
 GUEST_ELFS :=
 -include tests/guest/guest.mk
 
+# ---- the default ISO: tickvisor running the guest test suite (tools/grub/default.cfg); while the
+# guest kernels are not built, a placeholder file takes the guest's place.
+ifneq ($(filter $(B)/guest/mbtest.elf,$(GUEST_ELFS)),)
+ISO_CFG   := tools/grub/default.cfg
+ISO_FILES := $(B)/tickvisor.elf $(B)/guest/mbtest.elf $(B)/guest/module1.bin $(B)/guest/module2.bin
+else
+ISO_CFG   := tools/grub/placeholder.cfg
+ISO_FILES := $(B)/tickvisor.elf tests/boot/placeholder.txt
+endif
+
+$(B)/tickvisor.iso: $(ISO_CFG) $(ISO_FILES) tools/mkiso
+	tools/mkiso $@ $(ISO_CFG) $(ISO_FILES)
+
+# `make` builds every guest kernel too, not only the one on the default ISO.
+all: $(GUEST_ELFS) $(GUEST_FIXTURES)
+
+# ---- make test / run / deps / bench
+# make test: builds everything, then tools/runtests.py runs the unit tests and the boot tests
+# (tests/boot/*.py). TESTFLAGS passes options on: make test TESTFLAGS='-k foundation/ -v'.
+# make run: boots the default ISO with COM1 on the terminal; PLATFORM=bochs|qemu-kvm|qemu-tcg
+# overrides the choice (QEMU + KVM where the host has nested VT-x, else Bochs).
+PLATFORM  ?=
+TESTFLAGS ?=
+.PHONY: unit-build
+unit-build: $(UNIT_BINS)
+
+deps:
+	@tools/deps
+
+test: deps all unit-build $(GUEST_ELFS) $(GUEST_FIXTURES)
+	$(PYTHON) tools/runtests.py $(TESTFLAGS)
+
+run: deps $(B)/tickvisor.iso
+	tools/boot $(B)/tickvisor.iso $(PLATFORM)
+
+bench:
+	@echo "make bench: the benchmarks are not implemented yet" >&2; exit 1
+
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
 clean:

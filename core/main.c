@@ -17,6 +17,7 @@
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 #include "core/options.h"
+#include "vmx/vm.h"
 #include "vmx/vmx_check.h"
 
 #define TICKVISOR_VERSION "0.1"
@@ -121,6 +122,5 @@ void kmain(uint32_t magic, uint32_t info)
 	if (!vmx_check_cpu())
 		fail();
 
-	pr_err("no guest runner yet\n");
-	fail();
+	platform_exit(vm_run(&mbi, &opts));
 }

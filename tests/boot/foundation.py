@@ -1,0 +1,115 @@
+# Boot tests: the foundation (boot, console, memory map, clock calibration, host LAPIC, VMX check,
+# boot options). tools/runtests.py runs them; `tools/runtests.py -k foundation/` runs only these.
+#
+# ---- The manifest format (every tests/boot/<area>.py) -------------------------------------------
+# A manifest is a Python file that defines TESTS, a list of test(...). The file's name is the area:
+# a test's name is <area>/<name>, each of its checks <area>/<name>/<check>. Adding an area is
+# adding a file (vmx.py, vlapic.py, ...); files whose name starts with _ are not loaded. Helpers
+# come from tools/boottest.py (on the import path when the runner loads a manifest):
+#
+#   test(name, platform, boot, checks=[], exit_status=0, timeout=60, guest_results=False,
+#        known_deviations={}, doc="")
+#     platform   bochs(cpu="corei7_skylake_x", ips=50_000_000, memory=128)   (MiB)
+#                qemu_tcg()   QEMU TCG: no VT-x
+#                qemu_kvm()   QEMU + KVM with nested VT-x; SKIP where the machine has none
+#     boot       tickvisor(options, guest=None, args="", modules=[])
+#                    multiboot2 /boot/tickvisor.elf <options>
+#                    module2 /boot/<guest> <args>          the guest kernel, args its command line
+#                    module2 /boot/<file> <string>         each of `modules`: handed to the guest
+#                native(kernel, args="", modules=[], multiboot2=False)
+#                    multiboot /boot/<kernel> <args>, module /boot/<file> <string> (no hypervisor)
+#                A file is a path relative to the repository, mod(path, string) for a module with
+#                its string, or fixture(name, string): build/guest/<name>, else
+#                tests/guest/fixtures/<name>. A missing file fails the test ("guest not built").
+#     checks     on the serial log (\r removed; regexes are Python's, ^ and $ match at each line):
+#                present(name, regex)          a line matches
+#                absent(name, regex)           no line matches
+#                near(name, regex, value, rel=0.01, abs=None)
+#                                              group 1 is within rel (a fraction) or abs of value;
+#                                              without value, of group 2 ("got N, expected M")
+#                count(name, regex, min=1, max=None)   number of matching lines
+#     exit_status  the status of the run: the N of the last "tickvisor: exit status N" line, else
+#                what the exit device said (Bochs: 0 or non-zero; QEMU: (rc - 1) / 2). ANY (None):
+#                any status, but the run must still end through the exit device. Under tickvisor
+#                the status line is required. Always checked, as the check <area>/<name>/exit; a
+#                timeout or an emulator crash fails it with the reason.
+#     timeout    seconds of wall time before the emulator is killed (Bochs runs about 70-95
+#                million emulated instructions per second here).
+#     guest_results  each "PASS: x" / "FAIL: x (detail)" line of the guest becomes the check
+#                <area>/<name>/x; "SKIP: x (reason)" lines are printed but not counted; the check
+#                <area>/<name>/summary wants a "SUMMARY: N tests, M failures[, K skipped]" line with
+#                no unexpected failure and counts that agree with the lines seen.
+#     known_deviations  {"x": "reason"}: the guest's FAIL of x is printed as XFAIL and counts as
+#                passed. Only for native runs (guest_results=True): there the emulator's own LAPIC
+#                is the reference, and PLATFORMS.md lists where Bochs and QEMU depart from the SDM.
+#                Under tickvisor every check must pass; the runner refuses the map there.
+#     doc        one line saying what the test is for.
+# --------------------------------------------------------------------------------------------------
+from boottest import (ANY, absent, bochs, count, fixture, native, near, present, qemu_tcg, test,
+		      tickvisor)
+
+PLACEHOLDER = "tests/boot/placeholder.txt"
+MBTEST_ARGS = "modules=2 tag=hello-42"
+MBTEST_MODULES = [fixture("module1.bin", "mod1"), fixture("module2.bin", "mod2")]
+
+
+def calibration(mhz):
+	"""What the foundation establishes on any boot that gets that far."""
+	return [
+		present("banner", r"^tickvisor \S+: a VT-x micro-hypervisor$"),
+		present("options", r"^tickvisor: options: timer=hv timer_advance=auto min_period_us=200 "
+			r"log=info guest_mem=64M$"),
+		present("memory-map", r"^tickvisor: memory map \(\d+ entries\):$"),
+		count("memory-map-available", r"^tickvisor:   [0-9a-f]{16}-[0-9a-f]{16} available$", 1),
+		near("tsc-hz", r"^tickvisor: TSC: (\d+) Hz", mhz * 1_000_000, rel=0.01),
+		near("lapic-oneshot", r"^tickvisor: host LAPIC one-shot: .* fired after (\d+) TSC "
+		     r"ticks, expected (\d+)", rel=0.01),
+		present("vmx-present", r"^tickvisor: VMX present: CPUID\.1:ECX\.VMX = 1\b"),
+		absent("no-panic", r"^  stack trace:"),
+	]
+
+
+TESTS = [
+	# exit_status=ANY: what follows the VMX check (running the placeholder "guest") is not the
+	# foundation's; the exit line must be there all the same.
+	test("skylake", bochs("corei7_skylake_x"), tickvisor("timer=hv", PLACEHOLDER, "placeholder"),
+	     calibration(50), exit_status=ANY, timeout=60,
+	     doc="boot, memory map, TSC and host LAPIC calibration, VMX check (x2APIC host)"),
+	test("skylake-20mhz", bochs("corei7_skylake_x", ips=20_000_000),
+	     tickvisor("timer=hv", PLACEHOLDER, "placeholder"),
+	     calibration(20), exit_status=ANY, timeout=60,
+	     doc="the TSC rate is measured, not assumed: Bochs ips=20M gives 20 MHz"),
+	test("arrandale", bochs("corei5_arrandale_m520"),
+	     tickvisor("timer=hv", PLACEHOLDER, "placeholder"),
+	     calibration(50) + [present("xapic-host", r"^tickvisor: host LAPIC: .*xAPIC mode")],
+	     exit_status=ANY, timeout=60,
+	     doc="the same on a CPU without x2APIC or TSC-deadline (xAPIC host LAPIC)"),
+	test("qemu-no-vmx", qemu_tcg(), tickvisor("timer=hv", PLACEHOLDER, "placeholder"), [
+		present("banner", r"^tickvisor \S+: a VT-x micro-hypervisor$"),
+		present("no-vtx", r"^tickvisor: ERROR: CPUID\.1:ECX\.VMX\[bit 5\] = 0: this CPU has "
+			r"no VT-x$"),
+		absent("no-panic", r"^  stack trace:"),
+	     ], exit_status=1, timeout=60,
+	     doc="a CPU without VT-x is refused by name; QEMU exits 3 = (1 << 1) | 1"),
+	test("bad-timer-option", bochs(), tickvisor("timer=fast", PLACEHOLDER, "placeholder"), [
+		present("error-names-word", r"^tickvisor: ERROR: .*\btimer=fast\b"),
+		absent("stops-boot", r"^tickvisor: (TSC|VMX present)"),
+	     ], exit_status=1, timeout=60,
+	     doc="a bad value stops the boot with an error naming the word"),
+	test("unknown-option", bochs(), tickvisor("foo=1", PLACEHOLDER, "placeholder"), [
+		present("error-names-word", r"^tickvisor: ERROR: .*\bfoo=1\b"),
+		absent("stops-boot", r"^tickvisor: (TSC|VMX present)"),
+	     ], exit_status=1, timeout=60,
+	     doc="an unknown option stops the boot with an error naming it"),
+
+	# The guest test suite's multiboot checks, natively: the reference for the runs under
+	# tickvisor (vmx.py).
+	test("mbtest-native-bochs", bochs("corei7_skylake_x"),
+	     native("build/guest/mbtest.elf", "env=native " + MBTEST_ARGS, MBTEST_MODULES),
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="mbtest.elf booted by GRUB on Bochs, no hypervisor"),
+	test("mbtest-native-qemu", qemu_tcg(),
+	     native("build/guest/mbtest.elf", "env=native " + MBTEST_ARGS, MBTEST_MODULES),
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="mbtest.elf booted by GRUB on QEMU TCG, no hypervisor"),
+]

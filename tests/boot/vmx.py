@@ -1,0 +1,82 @@
+# Boot tests: the VMX core (issue 3): VMXON, the VMCS, EPT, the guest loader, the dispatcher,
+# the exit statistics. Format: see foundation.py.
+from boottest import absent, bochs, fixture, present, test, tickvisor
+
+MBTEST_ARGS = "env=tickvisor modules=2 tag=hello-42"
+MBTEST_MODULES = [fixture("module1.bin", "mod1"), fixture("module2.bin", "mod2")]
+
+
+def ran_guest():
+	return [
+		present("vmxon", r"^tickvisor: VMX root operation entered"),
+		present("guest-loaded", r"^tickvisor: guest: multiboot"),
+		present("exit-stats", r"^tickvisor: exit statistics: \d+ exits"),
+		present("stats-cpuid", r"^tickvisor:   10 CPUID +\d+"),
+		absent("no-panic", r"^  stack trace:"),
+	]
+
+
+def mbtest(kernel, cpu="corei7_skylake_x", options="timer=hv"):
+	return tickvisor(options, "build/guest/" + kernel, MBTEST_ARGS, MBTEST_MODULES)
+
+
+TESTS = [
+	test("mbtest-skylake", bochs("corei7_skylake_x"), mbtest("mbtest.elf"),
+	     ran_guest() + [present("loaded-v1", r"^tickvisor: guest: multiboot v1 ELF32 kernel")],
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="the multiboot v1 ELF32 guest under tickvisor, full APIC virtualization"),
+	test("mbtest2-skylake", bochs("corei7_skylake_x"), mbtest("mbtest2.elf"),
+	     ran_guest() + [present("loaded-v2", r"^tickvisor: guest: multiboot2 ELF32 kernel")],
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="the same guest with a multiboot2 header: multiboot2 boot information"),
+	test("mbtest64-skylake", bochs("corei7_skylake_x"), mbtest("mbtest64.elf"),
+	     ran_guest() + [present("loaded-elf64", r"^tickvisor: guest: multiboot v1 ELF64 kernel")],
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="an ELF64 file with a multiboot v1 header, as GRUB and QEMU load it"),
+	test("mbtest-ivybridge", bochs("corei7_ivy_bridge_3770k"), mbtest("mbtest.elf"),
+	     ran_guest() + [present("injection-path", r"^tickvisor: vLAPIC delivery: event injection")],
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="a CPU without APIC-register virtualization or virtual-interrupt delivery"),
+	test("mbtest-sw", bochs("corei7_skylake_x"), mbtest("mbtest.elf", options="timer=sw"),
+	     ran_guest() + [present("sw-backend", r"^tickvisor: vLAPIC timer: sw \(host LAPIC")],
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="timer=sw selects the host LAPIC backend"),
+	test("ept-violation", bochs("corei7_skylake_x"),
+	     tickvisor("timer=hv", "build/guest/mbtest.elf", "env=tickvisor tag=hello-42 "
+		       "test=ept_violation"), [
+		present("diagnostic", r"^tickvisor: ERROR: EPT violation: guest-physical address "
+			r"0x4000000 \(write access; the GPA was not mapped\).*guest RIP 0x[0-9a-f]+"),
+		present("instruction-bytes", r"^  instruction bytes at guest RIP:( [0-9a-f]{2})+$"),
+		present("hypervisor-survives", r"^tickvisor: exit statistics:"),
+		absent("guest-went-on", r"^FAIL: ept\.violation_stops_guest"),
+		absent("no-panic", r"^  stack trace:"),
+	     ], exit_status=1, timeout=120,
+	     doc="a write past guest RAM stops the guest with a diagnostic; tickvisor keeps control"),
+	test("hello-exit-code", bochs("corei7_skylake_x"),
+	     tickvisor("timer=hv", "build/guest/hello.elf"), [
+		present("guest-output", r"^hello from a plain multiboot guest$"),
+		present("port-exit", r"^tickvisor: guest exited through the isa-debug-exit port "
+			r"with code 3$"),
+	     ], exit_status=3, timeout=120,
+	     doc="a multiboot v1 ELF32 guest that writes COM1 then port 0xf4: its code is ours"),
+	test("guest-not-elf", bochs("corei7_skylake_x"),
+	     tickvisor("timer=hv", "tests/boot/placeholder.txt", "placeholder"), [
+		present("error", r"^tickvisor: ERROR: cannot load the guest kernel: .*not an ELF"),
+	     ], exit_status=1, timeout=60,
+	     doc="a module that is not an ELF file is refused by name"),
+	test("no-guest-module", bochs("corei7_skylake_x"), tickvisor("timer=hv"), [
+		present("error", r"^tickvisor: ERROR: no guest: give the guest kernel as the first "
+			r"multiboot2 module"),
+	     ], exit_status=1, timeout=60,
+	     doc="no module at all is refused with what to do"),
+	test("guest-mem-too-big", bochs("corei7_skylake_x"),
+	     tickvisor("guest_mem=512M", "build/guest/hello.elf"), [
+		present("error", r"^tickvisor: ERROR: guest_mem=512M does not fit"),
+	     ], exit_status=1, timeout=60,
+	     doc="guest RAM larger than the host can give is refused, not truncated"),
+	test("penryn-no-ept", bochs("core2_penryn_t9600"), mbtest("mbtest.elf"), [
+		present("names-msr-bit", r"^tickvisor: ERROR: IA32_VMX_\w+ \(MSR 0x4[89][0-9a-f]\) "
+			r"bit \d+ \([^)]+\): allowed-1 setting is 0, but tickvisor requires"),
+	     ], exit_status=1, timeout=60,
+	     doc="a CPU without a required VMX control is refused naming the MSR and bit"),
+]

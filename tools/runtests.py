@@ -1,0 +1,332 @@
+#!/usr/bin/env python3
+"""Runs every tickvisor test and prints one line per check, then `N passed, M failed`.
+
+    tools/runtests.py [-k PATTERN]... [-j N] [-v] [--list]
+
+`make test` builds everything first; this builds nothing. It runs
+  - every host unit-test binary build/unit/test_* (cmocka): each test is a check
+    unit/<binary>/<test>, and a binary that exits non-zero after its tests (a sanitizer
+    report, a crash) fails unit/<binary>/exit; output in build/logs/unit/<binary>.log;
+  - every boot test of the manifest tests/boot/*.py (see tools/boottest.py), in parallel, each
+    with its own ISO in build/iso/<area>/ and logs in build/logs/<area>/<test>.serial (.bochs,
+    .qemu).
+Lines: `PASS: name`, `FAIL: name (why, log)`, `XFAIL: name (known emulator deviation)` (counted
+as passed), `SKIP: name (reason)` (not counted). The last line is `N passed, M failed`; the exit
+status is 1 when M > 0.
+
+-k PATTERN selects tests by name (unit/<binary> or <area>/<test>): a substring, or a shell
+pattern when it has * ? or [; repeat -k for several. -v prints the log of every failed test.
+"""
+
+import argparse
+import fnmatch
+import os
+import pty
+import re
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import boottest  # noqa: E402
+from boottest import ROOT, Result  # noqa: E402
+
+UNIT_DIR = ROOT / "build/unit"
+UNIT_TIMEOUT = 120
+
+# cmocka's default (stdout) output format
+CM_RUN = re.compile(r"^\[ RUN      \] (.+)$")
+CM_OK = re.compile(r"^\[       OK \] (.+)$")
+CM_FAILED = re.compile(r"^\[  FAILED  \] (.+)$")
+CM_SKIPPED = re.compile(r"^\[  SKIPPED \] (.+)$")
+CM_ERROR = re.compile(r"^\[  ERROR   \] (.+)$")
+CM_BEGIN = re.compile(r"^\[==========\] Running ")
+CM_END = re.compile(r"^\[==========\] \d+ test\(s\) run\.")
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class Job:
+	"""One unit binary or one boot test: a name to select on and a run() giving Results."""
+
+	def __init__(self, name, describe, runner):
+		self.name, self.describe, self.runner = name, describe, runner
+		self.results, self.log, self.secs = None, None, 0.0
+
+	def run(self):
+		try:
+			self.results, self.log, self.secs = self.runner()
+		except Exception as e:  # a runner bug must not hide the other results
+			self.results = [Result("FAIL", self.name, f"runner error: {type(e).__name__}: {e}")]
+
+
+# ---- unit tests ------------------------------------------------------------------------------
+
+def run_pty(argv, timeout, env):
+	"""Runs argv with stdout and stderr on one pseudo-terminal, so that cmocka's stdout is
+	line-buffered and stays in order with its stderr (assertion messages, sanitizers)."""
+	master, slave = pty.openpty()
+	try:
+		p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=slave, stderr=slave,
+				     env=env, cwd=ROOT)
+	finally:
+		os.close(slave)
+	chunks, timed_out = [], False
+	deadline = time.monotonic() + timeout
+	while True:
+		left = deadline - time.monotonic()
+		if left <= 0:
+			timed_out = True
+			p.kill()
+			break
+		r, _, _ = select.select([master], [], [], min(left, 1.0))
+		if not r:
+			continue
+		try:
+			data = os.read(master, 65536)
+		except OSError:        # EIO: the child closed its side
+			break
+		if not data:
+			break
+		chunks.append(data)
+	rc = p.wait()
+	os.close(master)
+	return rc, b"".join(chunks).decode("utf-8", "replace").replace("\r", ""), timed_out
+
+
+def parse_cmocka(out):
+	"""([(test, ok, detail)], test that never finished or None, its detail, text after the run).
+	ok is None for a skipped test; detail is built from what was printed while it ran."""
+	tests, current, body, in_run, after = [], None, [], False, []
+	for line in out.splitlines():
+		if CM_BEGIN.match(line):
+			in_run = True
+			continue
+		if CM_END.match(line):
+			in_run = False      # the summary repeats the failed names: not new results
+			after = []
+			continue
+		if not in_run:
+			after.append(line)
+			continue
+		m = CM_RUN.match(line)
+		if m:
+			current, body = m.group(1).strip(), []
+			continue
+		m = CM_ERROR.match(line)
+		if m and current is None:     # outside a test: a group setup or teardown failed
+			tests.append(("setup", False, m.group(1).strip(" -")))
+			continue
+		for regex, ok in ((CM_OK, True), (CM_FAILED, False), (CM_SKIPPED, None)):
+			m = regex.match(line)
+			if m:
+				tests.append((m.group(1).strip(), ok, _detail(body)))
+				current, body = None, []
+				break
+		else:
+			if current is not None:
+				body.append(line)
+	return tests, current, _detail(body), "\n".join(after)
+
+
+def _detail(lines):
+	"""A failure in a few words: cmocka's message and file:line, else the last line printed."""
+	msgs, where = [], ""
+	for l in lines:
+		m = re.match(r"^\[  ERROR   \] --- (.*)$", l)
+		if m:
+			msgs.append(m.group(1).strip())
+			continue
+		m = re.match(r"^\[   LINE   \] --- (\S+:\d+):", l)
+		if m:
+			where = where or m.group(1)
+			continue
+		if re.search(r"runtime error:|Sanitizer", l):
+			msgs.append(l.strip())
+	if not msgs:
+		rest = [l.strip() for l in lines if l.strip()]
+		msgs = rest[-1:]
+	text = "; ".join(msgs)[:200]
+	return f"{text} at {where}" if where else text
+
+
+def unit_runner(binary):
+	suite = binary.name[len("test_"):] if binary.name.startswith("test_") else binary.name
+	prefix = f"unit/{suite}"
+
+	def runner():
+		start = time.monotonic()
+		log_dir = ROOT / "build/logs/unit"
+		log_dir.mkdir(parents=True, exist_ok=True)
+		log = log_dir / f"{binary.name}.log"
+		rel = os.path.relpath(log, ROOT)
+		env = dict(os.environ, CMOCKA_MESSAGE_OUTPUT="stdout")
+		rc, out, timed_out = run_pty([str(binary)], UNIT_TIMEOUT, env)
+		out = ANSI.sub("", out)
+		log.write_text(out)
+		tests, crashed, crash_detail, after = parse_cmocka(out)
+		res, seen = [], {}
+		for name, ok, detail in tests:
+			n = seen[name] = seen.get(name, 0) + 1
+			full = f"{prefix}/{name}" + (f" #{n}" if n > 1 else "")
+			if ok is None:
+				res.append(Result("SKIP", full, detail or "skipped"))
+			elif ok:
+				res.append(Result("PASS", full))
+			else:
+				res.append(Result("FAIL", full, (detail + ", " if detail else "") + f"log {rel}"))
+		sanitizer = re.search(r"^(?:==\d+==)?ERROR: (\w*Sanitizer: [^\n]*)", after, re.M)
+		if crashed:
+			why = f"timed out after {UNIT_TIMEOUT} s" if timed_out else _exit_words(rc)
+			extra = f": {crash_detail}" if crash_detail else ""
+			res.append(Result("FAIL", f"{prefix}/{crashed}", f"{why}{extra}, log {rel}"))
+		elif timed_out:
+			res.append(Result("FAIL", f"{prefix}/exit", f"timed out after {UNIT_TIMEOUT} s, "
+					  f"log {rel}"))
+		elif not tests:
+			res.append(Result("FAIL", f"{prefix}/exit", f"no cmocka results ({_exit_words(rc)}), "
+					  f"log {rel}"))
+		elif sanitizer:
+			# e.g. LeakSanitizer, which reports when the program exits, after every test
+			res.append(Result("FAIL", f"{prefix}/exit", f"{sanitizer.group(1).strip()}, "
+					  f"log {rel}"))
+		elif rc != 0 and all(r.status != "FAIL" for r in res):
+			# cmocka exits with the number of failed tests: non-zero with none failed is odd
+			res.append(Result("FAIL", f"{prefix}/exit", f"{_exit_words(rc)} after its tests "
+					  f"passed, log {rel}"))
+		return res, rel, time.monotonic() - start
+
+	return Job(prefix, str(binary.relative_to(ROOT)), runner)
+
+
+def _exit_words(rc):
+	if rc < 0:
+		try:
+			return f"killed by {signal.Signals(-rc).name}"
+		except ValueError:
+			return f"killed by signal {-rc}"
+	return f"exit status {rc}"
+
+
+def unit_binaries():
+	if not UNIT_DIR.is_dir():
+		return []
+	return sorted(p for p in UNIT_DIR.iterdir()
+		      if p.name.startswith("test_") and p.is_file() and os.access(p, os.X_OK))
+
+
+# ---- selection and output --------------------------------------------------------------------
+
+def selected(name, patterns):
+	if not patterns:
+		return True
+	for p in patterns:
+		if any(c in p for c in "*?[") and fnmatch.fnmatchcase(name, p):
+			return True
+		if p in name:
+			return True
+	return False
+
+
+def main():
+	ap = argparse.ArgumentParser(description="Runs the unit tests and the boot tests.")
+	ap.add_argument("-k", dest="patterns", action="append", default=[], metavar="PATTERN",
+			help="run only tests whose name contains PATTERN (or matches it, with * ? [])")
+	ap.add_argument("-j", dest="jobs", type=int, default=len(os.sched_getaffinity(0)),
+			help="parallel runs (default: the number of CPUs)")
+	ap.add_argument("-v", dest="verbose", action="store_true",
+			help="print the log of each failed test")
+	ap.add_argument("--list", action="store_true", help="list the tests and exit")
+	args = ap.parse_args()
+	os.chdir(ROOT)
+
+	jobs, broken = [], []
+	for b in unit_binaries():
+		jobs.append(unit_runner(b))
+	for area, tests in boottest.load_manifests(ROOT / "tests/boot"):
+		if isinstance(tests, Exception):
+			broken.append(Result("FAIL", f"manifest/{area}",
+					     f"tests/boot/{area}.py: {tests}"))
+			continue
+		for t in tests:
+			jobs.append(Job(t.full_name, t.describe(), lambda t=t: boottest.run(t)))
+	jobs = [j for j in jobs if selected(j.name, args.patterns)]
+
+	if args.list:
+		width = max((len(j.name) for j in jobs), default=0)
+		for j in jobs:
+			print(f"{j.name:<{width}}  {j.describe}")
+		for r in broken:
+			print(r.line())
+		return 1 if broken else 0
+
+	t0 = time.monotonic()
+	passed = failed = skipped = xfailed = 0
+
+	def report(results, log):
+		nonlocal passed, failed, skipped, xfailed
+		for r in results:
+			print(r.line(), flush=True)
+			if r.status == "PASS":
+				passed += 1
+			elif r.status == "XFAIL":
+				passed += 1
+				xfailed += 1
+			elif r.status == "SKIP":
+				skipped += 1
+			else:
+				failed += 1
+		if args.verbose and log and any(r.status == "FAIL" for r in results):
+			try:
+				text = (ROOT / log).read_bytes().decode("utf-8", "replace")
+			except OSError:
+				text = ""
+			print(f"---- {log}")
+			for line in text.replace("\r", "").splitlines():
+				print(f"  | {line}")
+			print("----", flush=True)
+
+	report(broken, None)
+	if not jobs and args.patterns:
+		print(f"runtests: no test matches {' '.join(args.patterns)} (see --list)")
+		print(f"{passed} passed, {failed + 1} failed")
+		return 1
+
+	# Print in manifest order as results come in; start the long boot runs first.
+	done = [threading.Event() for _ in jobs]
+	order = sorted(range(len(jobs)), key=lambda i: jobs[i].name.startswith("unit/"))
+
+	def work(i):
+		jobs[i].run()
+		done[i].set()
+
+	pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
+	try:
+		for i in order:
+			pool.submit(work, i)
+		for i, j in enumerate(jobs):
+			done[i].wait()
+			report(j.results, j.log)
+	except KeyboardInterrupt:
+		# The runners' children got the SIGINT too (same process group) and stop.
+		pool.shutdown(wait=False, cancel_futures=True)
+		print("runtests: interrupted", flush=True)
+		os._exit(130)
+	pool.shutdown()
+
+	wall = time.monotonic() - t0
+	units = sum(1 for j in jobs if j.name.startswith("unit/"))
+	slow = max(jobs, key=lambda j: j.secs, default=None)
+	slowest = f", slowest {slow.name} {slow.secs:.1f} s" if slow else ""
+	print(f"runtests: {units} unit binaries, {len(jobs) - units} boot runs in {wall:.1f} s "
+	      f"(-j {args.jobs}{slowest}); {skipped} skipped, {xfailed} known emulator deviations")
+	print(f"{passed} passed, {failed} failed")
+	return 1 if failed else 0
+
+
+if __name__ == "__main__":
+	sys.exit(main())

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Interprocessor interrupts (SDM 11.6) for a single vCPU: fixed IPIs that reach this APIC are
+ * delivered into its IRR; INIT and SIPI, and IPIs for other (nonexistent) processors, are accepted
+ * without effect; lowest priority, SMI and NMI are not delivered and say so once.
+ */
+#include "vlapic/internal.h"
+
+/* Writable bits of ICR 31:0; delivery status (12) reads 0 since nothing is ever in flight */
+#define ICR_LO_BITS	(VLAPIC_ICR_VECTOR | VLAPIC_ICR_DELIVERY | VLAPIC_ICR_LOGICAL | \
+			 VLAPIC_ICR_ASSERT | VLAPIC_ICR_LEVEL | VLAPIC_ICR_SHORTHAND)
+#define ICR_HI_XAPIC	0xff000000u	/* xAPIC destination, bits 63:56 */
+
+/* Does a destination field name this APIC? (SDM 11.6.2; 11.12.9-10 for x2APIC) */
+static bool dest_is_self(const struct vlapic *v, uint32_t lo, uint32_t dest)
+{
+	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
+	uint32_t ldr = vlapic_get_reg(v, VLAPIC_REG_LDR);
+
+	/* all ones is the broadcast in either destination mode */
+	if (dest == (x2apic ? 0xffffffffu : 0xffu))
+		return true;
+	if (!(lo & VLAPIC_ICR_LOGICAL))
+		return dest == (x2apic ? v->cfg.apic_id : v->cfg.apic_id & 0xff);
+	/* x2APIC logical: cluster in 31:16 must match, then any common bit of 15:0 */
+	if (x2apic)
+		return dest >> 16 == ldr >> 16 && (dest & ldr & 0xffff);
+	ldr >>= 24;
+	/* xAPIC flat model (DFR 1111b): any common bit of the 8-bit logical ID */
+	if (vlapic_get_reg(v, VLAPIC_REG_DFR) >> 28 == 0xf)
+		return dest & ldr;
+	/* xAPIC cluster model (DFR 0000b): cluster in 7:4 must match, then a common bit of 3:0 */
+	return dest >> 4 == ldr >> 4 && (dest & ldr & 0xf);
+}
+
+static void send(struct vlapic *v, uint32_t lo, uint32_t dest)
+{
+	uint8_t vector = lo & VLAPIC_ICR_VECTOR;
+	bool self;
+
+	switch (lo & VLAPIC_ICR_SHORTHAND) {
+	case VLAPIC_ICR_SELF:
+	case VLAPIC_ICR_ALL:
+		self = true;
+		break;
+	case VLAPIC_ICR_OTHERS:
+		self = false;
+		break;
+	default:
+		self = dest_is_self(v, lo, dest);
+		break;
+	}
+
+	switch (lo & VLAPIC_ICR_DELIVERY) {
+	case VLAPIC_ICR_FIXED:
+		/* SDM 11.5.3: the sender flags vectors 0-15; a receiver (self) flags them too */
+		if (vector < 16)
+			vlapic_error(v, VLAPIC_ESR_SEND_ILLEGAL);
+		if (self)
+			vlapic_accept(v, vector);
+		return;
+	case VLAPIC_ICR_INIT:
+	case VLAPIC_ICR_SIPI:
+		/* there is no other processor to start, and the glue owns this vCPU's resets */
+		return;
+	default:
+		if (vlapic_once(v, VLAPIC_ONCE_IPI_MODE))
+			vlapic_log(v, VLAPIC_LOG_WARN, "IPI delivery mode %u not supported, ignored",
+				   (lo & VLAPIC_ICR_DELIVERY) >> 8);
+		return;
+	}
+}
+
+/* A write of the ICR sends the IPI (SDM 11.6.1): ICR 31:0 in xAPIC, all 64 bits in x2APIC. */
+void vlapic_icr_write(struct vlapic *v, uint32_t lo, uint32_t hi)
+{
+	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
+
+	lo &= ICR_LO_BITS;
+	if (!x2apic)
+		hi &= ICR_HI_XAPIC;
+	vlapic_set_reg(v, VLAPIC_REG_ICR_LO, lo);
+	vlapic_set_reg(v, VLAPIC_REG_ICR_HI, hi);
+	send(v, lo, x2apic ? hi : hi >> 24);
+}
+
+/* x2APIC SELF IPI register (SDM 11.12.11): a fixed, edge-triggered IPI to self */
+void vlapic_self_ipi(struct vlapic *v, uint8_t vector)
+{
+	send(v, VLAPIC_ICR_SELF | VLAPIC_ICR_FIXED | vector, 0);
+}

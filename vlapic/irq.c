@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * IRR, ISR and PPR (SDM 11.8): accepting fixed interrupts, handing the highest one to the CPU,
+ * EOI. All state lives in the register page, where virtual-interrupt delivery also updates it
+ * (SDM 29.2), so the vlapic and the CPU never disagree. An interrupt moves IRR -> ISR exactly
+ * once (vlapic_ack or the CPU's own delivery) and leaves ISR exactly once (EOI): never lost,
+ * never delivered twice. Only edge-triggered interrupts exist here, so TMR stays 0.
+ */
+#include "vlapic/internal.h"
+
+/* The 256-bit vector arrays are eight 32-bit registers 16 bytes apart (SDM 11.8.4) */
+static unsigned int vec_off(unsigned int base, uint8_t vector)
+{
+	return base + (vector >> 5) * 0x10;
+}
+
+static bool vec_test(const struct vlapic *v, unsigned int base, uint8_t vector)
+{
+	return vlapic_get_reg(v, vec_off(base, vector)) & (1u << (vector & 31));
+}
+
+static void vec_set(struct vlapic *v, unsigned int base, uint8_t vector)
+{
+	unsigned int off = vec_off(base, vector);
+
+	vlapic_set_reg(v, off, vlapic_get_reg(v, off) | 1u << (vector & 31));
+}
+
+static void vec_clear(struct vlapic *v, unsigned int base, uint8_t vector)
+{
+	unsigned int off = vec_off(base, vector);
+
+	vlapic_set_reg(v, off, vlapic_get_reg(v, off) & ~(1u << (vector & 31)));
+}
+
+static int vec_highest(const struct vlapic *v, unsigned int base)
+{
+	for (int i = 7; i >= 0; i--) {
+		uint32_t word = vlapic_get_reg(v, base + i * 0x10);
+
+		if (word)
+			return i * 32 + 31 - __builtin_clz(word);
+	}
+	return -1;
+}
+
+int vlapic_highest_irr(struct vlapic *v)
+{
+	return vec_highest(v, VLAPIC_REG_IRR);
+}
+
+/*
+ * SDM 11.8.3.1: PPR is TPR when TPR's priority class is at least that of the highest in-service
+ * vector, else that vector's class. Kept in the page too, as virtual-interrupt delivery does.
+ */
+uint32_t vlapic_update_ppr(struct vlapic *v)
+{
+	uint32_t tpr = vlapic_get_reg(v, VLAPIC_REG_TPR) & 0xff;
+	int isrv = vec_highest(v, VLAPIC_REG_ISR);
+	uint32_t ppr = tpr;
+
+	if (isrv >= 0 && (tpr & 0xf0) < ((uint32_t)isrv & 0xf0))
+		ppr = isrv & 0xf0;
+	vlapic_set_reg(v, VLAPIC_REG_PPR, ppr);
+	return ppr;
+}
+
+/*
+ * SDM 11.8.3: the highest IRR vector is delivered only if its priority class is above PPR's.
+ * A software-disabled APIC still delivers what it already holds (SDM 11.4.7.2; KVM does too).
+ */
+int vlapic_highest_pending(struct vlapic *v)
+{
+	int irrv;
+
+	if (vlapic_mode(v) == VLAPIC_MODE_DISABLED)
+		return -1;
+	irrv = vlapic_highest_irr(v);
+	if (irrv < 0 || ((uint32_t)irrv & 0xf0) <= (vlapic_update_ppr(v) & 0xf0))
+		return -1;
+	return irrv;
+}
+
+bool vlapic_ack(struct vlapic *v, uint8_t vector)
+{
+	if (!vec_test(v, VLAPIC_REG_IRR, vector)) {
+		vlapic_log(v, VLAPIC_LOG_ERROR, "ack of vector %u, which is not in IRR", vector);
+		return false;
+	}
+	vec_clear(v, VLAPIC_REG_IRR, vector);
+	vec_set(v, VLAPIC_REG_ISR, vector);
+	vlapic_update_ppr(v);
+	return true;
+}
+
+/* SDM 11.8.5: EOI retires the highest in-service vector; a lower one may then be delivered. */
+void vlapic_eoi(struct vlapic *v)
+{
+	int isrv = vec_highest(v, VLAPIC_REG_ISR);
+
+	if (isrv < 0) {
+		vlapic_log(v, VLAPIC_LOG_DEBUG, "EOI with nothing in service");
+		return;
+	}
+	vec_clear(v, VLAPIC_REG_ISR, isrv);
+	vlapic_update_ppr(v);
+	if (vlapic_highest_pending(v) >= 0)
+		v->ops->interrupt_pending(v->ctx);
+}
+
+/*
+ * A fixed, edge-triggered interrupt for this APIC. SDM 11.5.3: vectors 0-15 are never set in
+ * IRR, they are a "receive illegal vector" error; SDM 11.4.7.2: a software-disabled APIC
+ * accepts no new interrupts (KVM drops them too). A vector already in IRR is coalesced, as on
+ * hardware: IRR is a bit per vector, not a counter.
+ */
+enum vlapic_accept vlapic_accept(struct vlapic *v, uint8_t vector)
+{
+	if (vlapic_mode(v) == VLAPIC_MODE_DISABLED || !vlapic_sw_enabled(v))
+		return VLAPIC_DROPPED;
+	if (vector < 16) {
+		vlapic_error(v, VLAPIC_ESR_RECV_ILLEGAL);
+		return VLAPIC_DROPPED;
+	}
+	if (vec_test(v, VLAPIC_REG_IRR, vector))
+		return VLAPIC_COALESCED;
+	vec_set(v, VLAPIC_REG_IRR, vector);
+	v->ops->interrupt_pending(v->ctx);
+	return VLAPIC_POSTED;
+}
+
+/* An interrupt raised by a local source through its LVT (timer, error) */
+enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, unsigned int lvt)
+{
+	uint32_t entry = vlapic_get_reg(v, lvt);
+
+	if (entry & VLAPIC_LVT_MASKED)
+		return VLAPIC_DROPPED;
+	return vlapic_accept(v, entry & VLAPIC_LVT_VECTOR);
+}
+
+/*
+ * Records errors for ESR (SDM 11.5.3) and raises the error interrupt through LVT error. An
+ * illegal vector in LVT error itself is only recorded: raising it would be the same error again.
+ */
+void vlapic_error(struct vlapic *v, uint32_t esr_bits)
+{
+	uint32_t lvt = vlapic_get_reg(v, VLAPIC_REG_LVT_ERROR);
+
+	v->esr_pending |= esr_bits;
+	if (lvt & VLAPIC_LVT_MASKED)
+		return;
+	if ((lvt & VLAPIC_LVT_VECTOR) < 16)
+		v->esr_pending |= VLAPIC_ESR_RECV_ILLEGAL;
+	else
+		vlapic_accept(v, lvt & VLAPIC_LVT_VECTOR);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The xAPIC memory-mapped interface (SDM 11.4.1): APIC-access exits, which the glue has decoded
+ * into a 32-bit read or write at a page offset, and trap-like APIC-write exits (SDM 29.4.3.3).
+ */
+#include "vlapic/internal.h"
+
+/* Is a 32-bit MMIO access with `right` (read or write) to `offset` a register access? */
+static bool mmio_check(struct vlapic *v, uint32_t offset, unsigned int right)
+{
+	unsigned int access;
+
+	if (vlapic_mode(v) != VLAPIC_MODE_XAPIC) {
+		vlapic_log(v, VLAPIC_LOG_WARN, "xAPIC access at 0x%x outside xAPIC mode", offset);
+		return false;
+	}
+	if (offset & 0xf || offset >= 0x1000) {
+		vlapic_log(v, VLAPIC_LOG_WARN, "misaligned xAPIC access at 0x%x", offset);
+		return false;
+	}
+	access = vlapic_reg_access(offset);
+	if (access & right)
+		return true;
+	/* SDM 11.5.3: an access to an unimplemented register is an error of its own */
+	if (!(access & (VLAPIC_XAPIC_R | VLAPIC_XAPIC_W)))
+		vlapic_error(v, VLAPIC_ESR_ILLEGAL_REG);
+	vlapic_log(v, VLAPIC_LOG_DEBUG, "xAPIC %s of 0x%x ignored",
+		   right == VLAPIC_XAPIC_R ? "read" : "write", offset);
+	return false;
+}
+
+bool vlapic_mmio_read(struct vlapic *v, uint32_t offset, uint32_t *val)
+{
+	*val = 0;
+	if (!mmio_check(v, offset, VLAPIC_XAPIC_R))
+		return false;
+	*val = vlapic_reg_read(v, offset);
+	return true;
+}
+
+bool vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t val)
+{
+	if (!mmio_check(v, offset, VLAPIC_XAPIC_W))
+		return false;
+	return vlapic_reg_write(v, offset, val);
+}
+
+/*
+ * The CPU stored the value before exiting, so the page is both the new value and where the
+ * sanitized one must end up. Only offsets that the CPU virtualizes as writes can get here
+ * (SDM 29.4.3.2); anything else is a glue bug worth a line in the log.
+ */
+void vlapic_apic_write(struct vlapic *v, uint32_t offset)
+{
+	unsigned int right = vlapic_mode(v) == VLAPIC_MODE_X2APIC ? VLAPIC_X2APIC_W : VLAPIC_XAPIC_W;
+
+	if (!(vlapic_reg_access(offset) & right)) {
+		vlapic_log(v, VLAPIC_LOG_ERROR, "APIC-write exit at offset 0x%x not expected", offset);
+		return;
+	}
+	if (!vlapic_reg_write(v, offset, vlapic_get_reg(v, offset)))
+		vlapic_log(v, VLAPIC_LOG_WARN, "APIC-write of 0x%x at 0x%x refused",
+			   vlapic_get_reg(v, offset), offset);
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The MSR interface: IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC registers 0x800-0x8ff
+ * (SDM 11.12.1). In x2APIC mode the register at offset `off` is MSR 0x800 + (off >> 4); a
+ * reserved MSR, a read of a write-only or a write of a read-only register raises #GP, and so
+ * does any x2APIC MSR outside x2APIC mode.
+ */
+#include "vlapic/internal.h"
+
+/* The page offset of x2APIC MSR `msr` if it may be accessed with `right` now, else -1 */
+static int x2apic_offset(const struct vlapic *v, uint32_t msr, unsigned int right)
+{
+	uint32_t off;
+
+	if (msr < VLAPIC_MSR_X2APIC_FIRST || msr > VLAPIC_MSR_X2APIC_LAST ||
+	    vlapic_mode(v) != VLAPIC_MODE_X2APIC)
+		return -1;
+	off = (msr - VLAPIC_MSR_X2APIC_FIRST) << 4;
+	return vlapic_reg_access(off) & right ? (int)off : -1;
+}
+
+bool vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val)
+{
+	int off;
+
+	*val = 0;
+	if (msr == VLAPIC_MSR_APIC_BASE) {
+		*val = v->apic_base;
+		return true;
+	}
+	if (msr == VLAPIC_MSR_TSC_DEADLINE) {
+		/* the MSR exists only where CPUID.01H:ECX[24] says so (SDM 11.5.4.1) */
+		if (!v->cfg.tsc_deadline_supported)
+			return false;
+		*val = vlapic_timer_deadline_read(v);
+		return true;
+	}
+	off = x2apic_offset(v, msr, VLAPIC_X2APIC_R);
+	if (off < 0)
+		return false;
+	*val = vlapic_reg_read(v, off);
+	if (off == VLAPIC_REG_ICR_LO)
+		*val |= (uint64_t)vlapic_get_reg(v, VLAPIC_REG_ICR_HI) << 32;
+	return true;
+}
+
+bool vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t val)
+{
+	int off;
+
+	if (msr == VLAPIC_MSR_APIC_BASE)
+		return vlapic_apic_base_write(v, val);
+	if (msr == VLAPIC_MSR_TSC_DEADLINE) {
+		if (!v->cfg.tsc_deadline_supported)
+			return false;
+		vlapic_timer_deadline_write(v, val);
+		return true;
+	}
+	off = x2apic_offset(v, msr, VLAPIC_X2APIC_W);
+	if (off < 0)
+		return false;
+	if (off == VLAPIC_REG_ICR_LO) {
+		vlapic_icr_write(v, val, val >> 32);
+		return true;
+	}
+	/* SDM 11.12.1.2: bits 63:32 of every x2APIC register but the ICR are reserved */
+	if (val >> 32)
+		return false;
+	return vlapic_reg_write(v, off, val);
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The register file: who may access which register, what a read returns and what a write does,
+ * whatever the path (xAPIC MMIO, APIC-write exit, x2APIC MSR). The page always holds each
+ * register's architectural value, since with APIC-register virtualization the CPU reads it there.
+ */
+#include "lib/string.h"
+#include "vlapic/internal.h"
+
+#define XR	VLAPIC_XAPIC_R
+#define XW	VLAPIC_XAPIC_W
+#define X2R	VLAPIC_X2APIC_R
+#define X2W	VLAPIC_X2APIC_W
+#define ALL	(XR | XW | X2R | X2W)
+
+/*
+ * Access rights by offset >> 4 (SDM table 11-1 for xAPIC, table 11-6 for the x2APIC MSRs). An
+ * offset without rights in a mode is reserved there.
+ */
+static const uint8_t reg_access[64] = {
+	[0x02] = XR | X2R,		/* ID: we don't let software move it (model-specific) */
+	[0x03] = XR | X2R,		/* version */
+	[0x08] = ALL,			/* TPR */
+	[0x09] = XR,			/* APR: no x2APIC MSR */
+	[0x0a] = XR | X2R,		/* PPR */
+	[0x0b] = XW | X2W,		/* EOI: write-only */
+	[0x0c] = XR,			/* RRD: no x2APIC MSR */
+	[0x0d] = XR | XW | X2R,		/* LDR: x2APIC derives it from the ID (SDM 11.12.10.2) */
+	[0x0e] = XR | XW,		/* DFR: x2APIC has only the cluster model */
+	[0x0f] = ALL,			/* SVR */
+	[0x10 ... 0x17] = XR | X2R,	/* ISR */
+	[0x18 ... 0x1f] = XR | X2R,	/* TMR */
+	[0x20 ... 0x27] = XR | X2R,	/* IRR */
+	[0x28] = ALL,			/* ESR */
+	[0x2f] = ALL,			/* LVT CMCI */
+	[0x30] = ALL,			/* ICR: one 64-bit MSR in x2APIC mode */
+	[0x31] = XR | XW,		/* ICR high: folded into MSR 0x830 in x2APIC mode */
+	[0x32 ... 0x37] = ALL,		/* LVT timer, thermal, perf, LINT0, LINT1, error */
+	[0x38] = ALL,			/* TMICT */
+	[0x39] = XR | X2R,		/* TMCCT */
+	[0x3e] = ALL,			/* TDCR */
+	[0x3f] = X2W,			/* SELF IPI: x2APIC only */
+};
+
+/* Writable bits of the LVTs (SDM 11.5.1 figure 11-8). Delivery status and remote IRR read 0:
+ * nothing is ever in flight here. */
+#define LVT_TIMER_BITS	(VLAPIC_LVT_VECTOR | VLAPIC_LVT_MASKED | VLAPIC_TIMER_PERIODIC)
+#define LVT_DM_BITS	(VLAPIC_LVT_VECTOR | VLAPIC_LVT_DELIVERY | VLAPIC_LVT_MASKED)
+#define LVT_LINT_BITS	(LVT_DM_BITS | VLAPIC_LVT_POLARITY | VLAPIC_LVT_LEVEL)
+#define LVT_ERROR_BITS	(VLAPIC_LVT_VECTOR | VLAPIC_LVT_MASKED)
+
+/* The LVTs, which SVR masks all at once */
+static const uint16_t lvts[] = {
+	VLAPIC_REG_LVT_CMCI, VLAPIC_REG_LVT_TIMER, VLAPIC_REG_LVT_THERMAL, VLAPIC_REG_LVT_PERF,
+	VLAPIC_REG_LVT_LINT0, VLAPIC_REG_LVT_LINT1, VLAPIC_REG_LVT_ERROR,
+};
+
+#define SVR_BITS	(VLAPIC_SVR_VECTOR | VLAPIC_SVR_ENABLE | VLAPIC_SVR_FOCUS_OFF | \
+			 VLAPIC_SVR_EOI_SUPP)
+#define LDR_XAPIC_BITS	0xff000000u	/* logical ID, bits 31:24 */
+#define DFR_BITS	0xf0000000u	/* model, bits 31:28; 27:0 read as ones */
+#define ICR_HI_XAPIC	0xff000000u	/* destination, bits 63:56 */
+#define TPR_BITS	0x000000ffu
+
+unsigned int vlapic_reg_access(uint32_t off)
+{
+	if (off & 0xf || off >= 0x400)
+		return 0;
+	return reg_access[off >> 4];
+}
+
+static uint32_t xapic_id(const struct vlapic *v)
+{
+	return (v->cfg.apic_id & 0xff) << 24;
+}
+
+/* The x2APIC logical ID: cluster ID (x2APIC ID 31:4) in 31:16, a bit for ID 3:0 in 15:0 */
+static uint32_t x2apic_ldr(const struct vlapic *v)
+{
+	return (v->cfg.apic_id >> 4) << 16 | 1u << (v->cfg.apic_id & 0xf);
+}
+
+uint32_t vlapic_reg_read(struct vlapic *v, unsigned int off)
+{
+	switch (off) {
+	case VLAPIC_REG_PPR:
+		return vlapic_update_ppr(v);
+	case VLAPIC_REG_TMCCT:
+		return vlapic_timer_tmcct(v);
+	case VLAPIC_REG_APR:
+	case VLAPIC_REG_RRD:
+		/* no bus arbitration and no remote reads to report */
+		return 0;
+	default:
+		return vlapic_get_reg(v, off);
+	}
+}
+
+/* Masks every LVT: SDM 11.4.7.2, a software-disabled APIC holds them masked. */
+static void mask_lvts(struct vlapic *v)
+{
+	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
+		vlapic_set_reg(v, lvts[i], vlapic_get_reg(v, lvts[i]) | VLAPIC_LVT_MASKED);
+}
+
+static void svr_write(struct vlapic *v, uint32_t val)
+{
+	vlapic_set_reg(v, VLAPIC_REG_SVR, val & SVR_BITS);
+	if (!(val & VLAPIC_SVR_ENABLE))
+		mask_lvts(v);
+	else if (vlapic_highest_irr(v) >= 0)
+		v->ops->interrupt_pending(v->ctx);
+}
+
+static uint32_t lvt_bits(const struct vlapic *v, unsigned int off)
+{
+	switch (off) {
+	case VLAPIC_REG_LVT_TIMER:
+		/* mode bit 18 (TSC-deadline) exists only where CPUID says so (SDM 11.5.4.1) */
+		return LVT_TIMER_BITS | (v->cfg.tsc_deadline_supported ? VLAPIC_TIMER_DEADLINE : 0);
+	case VLAPIC_REG_LVT_LINT0:
+	case VLAPIC_REG_LVT_LINT1:
+		return LVT_LINT_BITS;
+	case VLAPIC_REG_LVT_ERROR:
+		return LVT_ERROR_BITS;
+	default:
+		return LVT_DM_BITS;
+	}
+}
+
+static void lvt_write(struct vlapic *v, unsigned int off, uint32_t val)
+{
+	val &= lvt_bits(v, off);
+	/* SDM 11.4.7.2: the mask bits can't be cleared while the APIC is software-disabled */
+	if (!vlapic_sw_enabled(v))
+		val |= VLAPIC_LVT_MASKED;
+	if (off == VLAPIC_REG_LVT_TIMER) {
+		if ((val & VLAPIC_LVT_TIMER_MODE) == VLAPIC_LVT_TIMER_MODE) {
+			/* mode 11 is reserved (SDM table 11-2): keep the mode the timer has */
+			if (vlapic_once(v, VLAPIC_ONCE_TIMER_MODE))
+				vlapic_log(v, VLAPIC_LOG_WARN, "LVT timer: reserved mode 11 ignored");
+			val = (val & ~VLAPIC_LVT_TIMER_MODE) | v->timer.mode;
+		}
+		vlapic_timer_lvtt_write(v, val);
+	}
+	vlapic_set_reg(v, off, val);
+}
+
+/*
+ * A 32-bit write of `val` to the register at `off`, which the caller found writable in the
+ * current mode (the x2APIC ICR, 64 bits wide, goes to vlapic_icr_write directly). False where
+ * x2APIC mode raises #GP for the value; the register is then left as it was.
+ */
+bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
+{
+	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
+
+	switch (off) {
+	case VLAPIC_REG_TPR:
+		vlapic_set_reg(v, off, val & TPR_BITS);
+		if (vlapic_highest_pending(v) >= 0)
+			v->ops->interrupt_pending(v->ctx);
+		return true;
+	case VLAPIC_REG_EOI:
+		/* SDM 11.12.1.2: in x2APIC mode a nonzero EOI write raises #GP */
+		if (x2apic && val)
+			return false;
+		vlapic_set_reg(v, off, 0);
+		vlapic_eoi(v);
+		return true;
+	case VLAPIC_REG_LDR:
+		vlapic_set_reg(v, off, val & LDR_XAPIC_BITS);
+		return true;
+	case VLAPIC_REG_DFR:
+		vlapic_set_reg(v, off, (val & DFR_BITS) | ~DFR_BITS);
+		return true;
+	case VLAPIC_REG_SVR:
+		svr_write(v, val);
+		return true;
+	case VLAPIC_REG_ESR:
+		/*
+		 * SDM 11.5.3: a write makes the errors gathered since the previous write readable
+		 * and starts gathering afresh. In x2APIC mode only a zero write is allowed.
+		 */
+		if (x2apic && val)
+			return false;
+		vlapic_set_reg(v, off, v->esr_pending);
+		v->esr_pending = 0;
+		return true;
+	case VLAPIC_REG_LVT_CMCI:
+	case VLAPIC_REG_LVT_TIMER:
+	case VLAPIC_REG_LVT_THERMAL:
+	case VLAPIC_REG_LVT_PERF:
+	case VLAPIC_REG_LVT_LINT0:
+	case VLAPIC_REG_LVT_LINT1:
+	case VLAPIC_REG_LVT_ERROR:
+		lvt_write(v, off, val);
+		return true;
+	case VLAPIC_REG_ICR_LO:
+		vlapic_icr_write(v, val, vlapic_get_reg(v, VLAPIC_REG_ICR_HI));
+		return true;
+	case VLAPIC_REG_ICR_HI:
+		vlapic_set_reg(v, off, val & ICR_HI_XAPIC);
+		return true;
+	case VLAPIC_REG_TMICT:
+		vlapic_set_reg(v, off, vlapic_timer_tmict_write(v, val));
+		return true;
+	case VLAPIC_REG_TDCR:
+		vlapic_set_reg(v, off, val & VLAPIC_TDCR_MASK);
+		vlapic_timer_tdcr_write(v, val & VLAPIC_TDCR_MASK);
+		return true;
+	case VLAPIC_REG_SELF_IPI:
+		/* bits 31:8 are reserved and WRMSR checks them (as KVM does) */
+		if (val & ~VLAPIC_ICR_VECTOR)
+			return false;
+		vlapic_self_ipi(v, val);
+		return true;
+	default:
+		vlapic_log(v, VLAPIC_LOG_DEBUG, "write 0x%x to read-only APIC register 0x%x ignored",
+			   val, off);
+		return false;
+	}
+}
+
+/* Power-up and re-enable state (SDM 11.4.7.1), in xAPIC format. */
+void vlapic_regs_reset(struct vlapic *v)
+{
+	memset(v->regs, 0, 4096);
+	vlapic_set_reg(v, VLAPIC_REG_ID, xapic_id(v));
+	vlapic_set_reg(v, VLAPIC_REG_VERSION,
+		       VLAPIC_VERSION_VALUE | VLAPIC_VERSION_MAXLVT | VLAPIC_VERSION_EOI_SUPP);
+	vlapic_set_reg(v, VLAPIC_REG_DFR, 0xffffffffu);
+	vlapic_set_reg(v, VLAPIC_REG_SVR, VLAPIC_SVR_RESET);
+	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
+		vlapic_set_reg(v, lvts[i], VLAPIC_LVT_MASKED);
+	v->esr_pending = 0;
+	vlapic_timer_reset(v);
+}
+
+/*
+ * xAPIC -> x2APIC keeps the state (SDM 11.12.5.1) but the ID becomes the 32-bit x2APIC ID and
+ * the LDR is derived from it; the ICR destination widens to 32 bits.
+ */
+void vlapic_regs_to_x2apic(struct vlapic *v)
+{
+	vlapic_set_reg(v, VLAPIC_REG_ID, v->cfg.apic_id);
+	vlapic_set_reg(v, VLAPIC_REG_LDR, x2apic_ldr(v));
+	vlapic_set_reg(v, VLAPIC_REG_ICR_HI, 0);
+}

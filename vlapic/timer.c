@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The APIC timer (SDM 11.5.4): one-shot, periodic and TSC-deadline modes, all kept as one
+ * absolute host-TSC target. Which backend brings the VM exit at that target is the business of
+ * timer_backend.c; this file only says when the target is and what happens when it is reached.
+ *
+ * The count is never stored. A countdown of span S TSC ticks ends at `target`, and TMCCT is
+ * remaining * TMICT / S, which is remaining / (divisor * k) whenever S is the whole count. (S is
+ * longer only for a periodic timer raised to the minimum period: its count then runs from TMICT
+ * to 0 over that longer period.)
+ *
+ * Periodic expiries follow from the previous target, never from "now", so there is no drift:
+ * after N periods the target is exactly start + N * period. When the host falls a whole period
+ * or more behind (a long exit, a slow host), the missed expiries are not replayed as a storm of
+ * interrupts: one is delivered and the target is clamped to the first period boundary after now,
+ * which keeps the phase; the periods skipped count in stats.clamped.
+ *
+ * An expiry delivers the LVT timer vector into IRR unless the LVT is masked; the timer runs on
+ * either way (SDM 11.5.4: a masked timer keeps counting). Missed ticks: if the vector is still
+ * pending in IRR, the expiry coalesces with it, as on hardware where IRR is a bit per vector and
+ * not a counter; the guest gets one interrupt for both and stats.missed counts the lost one.
+ */
+#include "vlapic/internal.h"
+
+/* SDM figure 11-10: TDCR bits 3,1,0 = 000 -> divide by 2, 001 -> 4, ... 110 -> 128, 111 -> 1 */
+static uint32_t divide_shift(uint32_t tdcr)
+{
+	uint32_t code = ((tdcr & 8) >> 1) | (tdcr & 3);
+
+	return (code + 1) & 7;
+}
+
+/* TSC ticks of a whole count: TMICT x divisor x k, exactly */
+static uint64_t count_ticks(const struct vlapic_timer *t)
+{
+	return ((uint64_t)t->tmict << t->divide_shift) * t->k;
+}
+
+/*
+ * The interval between periodic expiries, raised to min_period_us when shorter: a guest must
+ * not be able to keep the host busy with exits (KVM limits it to 200 us by default, too).
+ */
+static void set_period(struct vlapic *v)
+{
+	struct vlapic_timer *t = &v->timer;
+
+	t->period = count_ticks(t);
+	if (t->mode != VLAPIC_TIMER_PERIODIC || !t->period || t->period >= t->min_period)
+		return;
+	if (vlapic_once(v, VLAPIC_ONCE_MIN_PERIOD))
+		vlapic_log(v, VLAPIC_LOG_INFO, "periodic timer of %llu TSC ticks raised to %llu",
+			   (unsigned long long)t->period, (unsigned long long)t->min_period);
+	v->stats.min_period_raised++;
+	t->period = t->min_period;
+}
+
+/* The target is reached (or, with `measure`, is less than the advance away). */
+static void fire(struct vlapic *v, uint64_t now, bool measure)
+{
+	struct vlapic_timer *t = &v->timer;
+	uint64_t next, skipped;
+
+	v->stats.fires++;
+	switch (vlapic_lvt_deliver(v, VLAPIC_REG_LVT_TIMER)) {
+	case VLAPIC_POSTED:
+		v->stats.posted++;
+		if (measure) {
+			t->wait_pending = true;
+			t->wait_target = t->target;
+		}
+		break;
+	case VLAPIC_COALESCED:
+		v->stats.missed++;
+		break;
+	case VLAPIC_DROPPED:
+		v->stats.masked++;
+		break;
+	}
+
+	if (t->mode != VLAPIC_TIMER_PERIODIC) {
+		t->armed = false;
+		/* SDM 11.5.4.1: IA32_TSC_DEADLINE reads 0 once its deadline has fired */
+		t->deadline = 0;
+		return;
+	}
+	next = t->target + t->period;
+	if (next <= now) {
+		skipped = (now - next) / t->period + 1;
+		v->stats.clamped += skipped;
+		next += skipped * t->period;
+	}
+	t->target = next;
+	t->span = t->period;
+}
+
+/* Runs an expiry that is due, so that a register access acts on the state after it. */
+static void sync(struct vlapic *v, uint64_t now)
+{
+	if (v->timer.armed && now >= v->timer.target) {
+		fire(v, now, false);
+		vlapic_timer_restart(v);
+	}
+}
+
+bool vlapic_timer_check(struct vlapic *v)
+{
+	struct vlapic_timer *t = &v->timer;
+	uint64_t now = vlapic_now(v);
+
+	/* the backend went off `advance` early: vlapic_timer_entry holds the entry back */
+	if (!t->armed || now + t->advance < t->target) {
+		vlapic_timer_recheck_range(v, now);
+		return false;
+	}
+	fire(v, now, true);
+	vlapic_timer_restart(v);
+	return true;
+}
+
+void vlapic_timer_reset(struct vlapic *v)
+{
+	struct vlapic_timer *t = &v->timer;
+
+	t->mode = VLAPIC_TIMER_ONESHOT;
+	t->tmict = 0;
+	t->divide_shift = divide_shift(0);
+	t->armed = false;
+	t->deadline = 0;
+	t->period = 0;
+	t->span = 0;
+	t->wait_pending = false;
+	vlapic_timer_restart(v);
+}
+
+void vlapic_timer_lvtt_write(struct vlapic *v, uint32_t lvtt)
+{
+	struct vlapic_timer *t = &v->timer;
+	uint32_t mode = lvtt & VLAPIC_LVT_TIMER_MODE;
+
+	/* a new vector or mask changes nothing here: a masked timer keeps counting */
+	if (mode == t->mode)
+		return;
+	sync(v, vlapic_now(v));
+	if (mode == VLAPIC_TIMER_DEADLINE || t->mode == VLAPIC_TIMER_DEADLINE) {
+		/*
+		 * SDM 11.5.4.1: switching into or out of TSC-deadline mode disarms the timer;
+		 * TMICT and the deadline MSR read 0 afterwards, as under KVM.
+		 */
+		t->armed = false;
+		t->tmict = 0;
+		t->deadline = 0;
+		vlapic_set_reg(v, VLAPIC_REG_TMICT, 0);
+	}
+	/*
+	 * One-shot <-> periodic keeps the running count: the target stays, only what happens at
+	 * expiry changes. A one-shot that already expired stays at 0 (SDM; KVM does the same).
+	 */
+	t->mode = mode;
+	set_period(v);
+	vlapic_timer_restart(v);
+}
+
+uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict)
+{
+	struct vlapic_timer *t = &v->timer;
+	uint64_t now;
+
+	/* SDM 11.5.4.1: TMICT writes are ignored in TSC-deadline mode */
+	if (t->mode == VLAPIC_TIMER_DEADLINE)
+		return 0;
+	now = vlapic_now(v);
+	sync(v, now);
+	t->tmict = tmict;
+	set_period(v);
+	/* SDM 11.5.4: a write starts a new count; 0 stops the timer */
+	t->armed = tmict != 0;
+	t->span = t->period;
+	t->target = now + t->period;
+	vlapic_timer_restart(v);
+	return tmict;
+}
+
+/*
+ * A new divisor while counting rescales what is left of the count, so that TMCCT goes on from
+ * the same value at the new rate.
+ */
+void vlapic_timer_tdcr_write(struct vlapic *v, uint32_t tdcr)
+{
+	struct vlapic_timer *t = &v->timer;
+	uint32_t shift = divide_shift(tdcr);
+	uint64_t now, old_count, new_count;
+
+	if (shift == t->divide_shift)
+		return;
+	now = vlapic_now(v);
+	sync(v, now);
+	old_count = count_ticks(t);
+	t->divide_shift = shift;
+	new_count = count_ticks(t);
+	if (t->armed && t->mode != VLAPIC_TIMER_DEADLINE) {
+		t->target = now + vlapic_mul_div(t->target - now, new_count, old_count);
+		t->span = vlapic_mul_div(t->span, new_count, old_count);
+	}
+	set_period(v);
+	vlapic_timer_restart(v);
+}
+
+uint32_t vlapic_timer_tmcct(struct vlapic *v)
+{
+	const struct vlapic_timer *t = &v->timer;
+	uint64_t now, remaining, span;
+
+	/* SDM 11.5.4: 0 when stopped or expired (one-shot), always 0 in TSC-deadline mode */
+	if (!t->armed || t->mode == VLAPIC_TIMER_DEADLINE)
+		return 0;
+	now = vlapic_now(v);
+	if (now < t->target) {
+		remaining = t->target - now;
+		span = t->span;
+	} else if (t->mode == VLAPIC_TIMER_PERIODIC) {
+		/* expired, not yet seen by vlapic_timer_check: the count has wrapped to TMICT */
+		remaining = t->period - (now - t->target) % t->period;
+		span = t->period;
+	} else {
+		return 0;
+	}
+	/* remaining <= span, so this is at most TMICT */
+	return vlapic_mul_div(remaining, t->tmict, span);
+}
+
+uint64_t vlapic_timer_deadline_read(struct vlapic *v)
+{
+	/* SDM 11.5.4.1: the MSR reads 0 outside TSC-deadline mode */
+	if (v->timer.mode != VLAPIC_TIMER_DEADLINE)
+		return 0;
+	sync(v, vlapic_now(v));
+	return v->timer.deadline;
+}
+
+void vlapic_timer_deadline_write(struct vlapic *v, uint64_t deadline)
+{
+	struct vlapic_timer *t = &v->timer;
+	uint64_t now;
+
+	/* SDM 11.5.4.1: writes are ignored outside TSC-deadline mode; 0 disarms */
+	if (t->mode != VLAPIC_TIMER_DEADLINE)
+		return;
+	t->deadline = deadline;
+	t->armed = deadline != 0;
+	t->target = deadline;
+	now = vlapic_now(v);
+	/* a deadline already past fires at once */
+	if (t->armed && now >= deadline)
+		fire(v, now, false);
+	vlapic_timer_restart(v);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: MIT */
+/* Setting up a vlapic, its mode and rates, and its diagnostics. */
+#include <stdarg.h>
+
+#include "lib/fmt.h"
+#include "vlapic/internal.h"
+
+/* The largest timer base rate that fits CPUID.15H:ECX */
+#define TIMER_HZ_MAX	0xffffffffull
+/* tsc_hz bound: keeps count x divisor x k (at most 2^32 x 2^7 x 2^24) within 64 bits */
+#define TSC_HZ_MAX	(1ull << 56)
+
+bool vlapic_init(struct vlapic *v, const struct vlapic_config *cfg, const struct vlapic_ops *ops,
+		 void *ctx, void *page)
+{
+	if (!cfg->tsc_hz || cfg->tsc_hz > TSC_HZ_MAX || cfg->maxphyaddr < 32 ||
+	    cfg->maxphyaddr > 52)
+		return false;
+
+	v->ops = ops;
+	v->ctx = ctx;
+	v->regs = page;
+	v->cfg = *cfg;
+	v->logged_once = 0;
+	v->stats = (struct vlapic_stats){ 0 };
+	v->timer = (struct vlapic_timer){ .backend = VLAPIC_BACKEND_NONE };
+	/* k: see "Timer base rate" in vlapic.h */
+	v->timer.k = (cfg->tsc_hz + TIMER_HZ_MAX - 1) / TIMER_HZ_MAX;
+	v->timer.min_period = vlapic_ns_to_tsc(v, (uint64_t)cfg->min_period_us * 1000);
+	vlapic_timer_advance_init(v);
+
+	/* SDM 11.4.4: after reset the APIC is enabled in xAPIC mode at 0xfee00000 */
+	v->apic_base = VLAPIC_BASE_DEFAULT | VLAPIC_BASE_EN | (cfg->bsp ? VLAPIC_BASE_BSP : 0);
+	vlapic_regs_reset(v);
+	return true;
+}
+
+enum vlapic_mode vlapic_mode(const struct vlapic *v)
+{
+	if (!(v->apic_base & VLAPIC_BASE_EN))
+		return VLAPIC_MODE_DISABLED;
+	return v->apic_base & VLAPIC_BASE_EXTD ? VLAPIC_MODE_X2APIC : VLAPIC_MODE_XAPIC;
+}
+
+uint64_t vlapic_timer_hz(const struct vlapic *v)
+{
+	return v->cfg.tsc_hz / v->timer.k;
+}
+
+uint64_t vlapic_timer_tsc_ratio(const struct vlapic *v)
+{
+	return v->timer.k;
+}
+
+const struct vlapic_stats *vlapic_stats(const struct vlapic *v)
+{
+	return &v->stats;
+}
+
+uint64_t vlapic_ns_to_tsc(const struct vlapic *v, uint64_t ns)
+{
+	return vlapic_mul_div(ns, v->cfg.tsc_hz, 1000000000u);
+}
+
+void vlapic_log(struct vlapic *v, enum vlapic_log_level level, const char *fmt, ...)
+{
+	char msg[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	v->ops->log(v->ctx, level, msg);
+}
+
+/* True the first time it is asked about `flag`: for diagnostics a guest could repeat forever. */
+bool vlapic_once(struct vlapic *v, uint32_t flag)
+{
+	if (v->logged_once & flag)
+		return false;
+	v->logged_once |= flag;
+	return true;
+}

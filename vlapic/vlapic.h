@@ -1,0 +1,244 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual local APIC of one vCPU (Intel SDM vol. 3A ch. 11; vol. 3C ch. 29 for the
+ * virtual-APIC page) as portable C: it builds unchanged into the hypervisor and into the host
+ * unit tests. It never touches the VMCS or the hardware: the TSC, the two timer backends and the
+ * notifications go through struct vlapic_ops, which the VMX glue implements.
+ *
+ * Register file. The registers live in a 4 KiB page at their xAPIC offsets, because with
+ * APIC-register virtualization that page is the virtual-APIC page that the CPU reads and, with
+ * virtual-interrupt delivery, writes (IRR, ISR, EOI, TPR, PPR; SDM 29.1). Every register the CPU
+ * may read from the page without an exit holds its architectural value there at all times. TMCCT
+ * and PPR are computed when read: the glue must let those reads exit (in xAPIC mode they give
+ * APIC-access exits; in x2APIC mode set the read bit of MSR 0x839, TMCCT, in the MSR bitmap).
+ *
+ * Timer base rate. The APIC timer counts at tsc_hz / k TSC ticks, where k is 1 unless the TSC
+ * runs at 2^32 Hz or more; then k is the smallest integer that brings tsc_hz / k below 2^32, so
+ * that the rate fits CPUID.15H:ECX. A count of N at divisor d lasts exactly N * d * k TSC ticks:
+ * no rounding anywhere. The glue tells the guest in CPUID leaf 15H: EAX = 1, EBX = k
+ * (vlapic_timer_tsc_ratio), ECX = tsc_hz / k (vlapic_timer_hz; the "core crystal clock", rounded
+ * down when k does not divide tsc_hz), and the same two numbers in its hypervisor leaf.
+ *
+ * Time is the host TSC, as absolute values; the guest is assumed to run with TSC offset 0 (the
+ * guest's IA32_TSC_DEADLINE is compared with the host TSC). A 64-bit TSC does not wrap in a
+ * century, so comparisons are plain unsigned ones.
+ */
+#ifndef VLAPIC_VLAPIC_H
+#define VLAPIC_VLAPIC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* IA32_APIC_BASE states (SDM 11.12.5 figure 11-31) */
+enum vlapic_mode {
+	VLAPIC_MODE_DISABLED,		/* EN = 0: no APIC at all */
+	VLAPIC_MODE_XAPIC,		/* EN = 1, EXTD = 0: MMIO at the base address */
+	VLAPIC_MODE_X2APIC,		/* EN = 1, EXTD = 1: MSRs 0x800-0x8ff */
+};
+
+/* Severity of a diagnostic passed to vlapic_ops.log */
+enum vlapic_log_level {
+	VLAPIC_LOG_ERROR,		/* the vlapic cannot do what the guest asked */
+	VLAPIC_LOG_WARN,		/* the guest did something odd or unsupported */
+	VLAPIC_LOG_INFO,		/* a policy took effect (e.g. the minimum period) */
+	VLAPIC_LOG_DEBUG,		/* ignored accesses, spurious EOIs */
+};
+
+/* Where timer expiries come from (boot option timer=hv|sw) */
+enum vlapic_timer_backend {
+	VLAPIC_TIMER_HV,		/* VMX-preemption timer, sw while halted or out of its range */
+	VLAPIC_TIMER_SW,		/* the host LAPIC timer only */
+};
+
+/* Boot option timer_advance=off|auto|<ns> */
+enum vlapic_advance_mode {
+	VLAPIC_ADVANCE_OFF,		/* arm the backend at the deadline itself */
+	VLAPIC_ADVANCE_FIXED,		/* arm it advance_ns early */
+	VLAPIC_ADVANCE_AUTO,		/* start at advance_ns, tune from measured lateness */
+};
+
+/* Bound of the automatic advance when vlapic_config.advance_max_ns is 0 */
+#define VLAPIC_ADVANCE_MAX_NS_DEFAULT	100000u
+
+struct vlapic_config {
+	uint32_t apic_id;		/* x2APIC ID; the xAPIC ID is its low 8 bits */
+	bool bsp;			/* IA32_APIC_BASE.BSP */
+	bool x2apic_supported;		/* CPUID.01H:ECX.x2APIC[bit 21] as the guest sees it */
+	bool tsc_deadline_supported;	/* CPUID.01H:ECX.TSC_Deadline[bit 24] as the guest sees it */
+	uint8_t maxphyaddr;		/* guest physical-address width: bounds the APIC base */
+	uint64_t tsc_hz;		/* host TSC frequency; 1 Hz to 2^56 Hz */
+	uint32_t min_period_us;		/* shortest periodic timer period; 0 = no limit */
+	enum vlapic_timer_backend backend;
+	bool hv_available;		/* the CPU has the VMX-preemption timer */
+	uint64_t hv_max_delta;		/* farthest hv deadline from now, TSC ticks; 0 = no limit */
+	enum vlapic_advance_mode advance_mode;
+	uint32_t advance_ns;		/* FIXED: the advance; AUTO: where tuning starts */
+	uint32_t advance_max_ns;	/* AUTO: upper bound; 0 = VLAPIC_ADVANCE_MAX_NS_DEFAULT */
+};
+
+/*
+ * What the vlapic needs from below; every callback gets the ctx given to vlapic_init. Called from
+ * inside the vlapic_* functions, never asynchronously.
+ */
+struct vlapic_ops {
+	/* The host TSC now (RDTSC). */
+	uint64_t (*read_tsc)(void *ctx);
+	/*
+	 * Use the VMX-preemption timer for an expiry at absolute host TSC `deadline`: enable it in
+	 * the pin-based controls and load it from vlapic_hv_deadline() at every VM entry. False if
+	 * it can't be used now; the vlapic then arms the sw timer instead. The vlapic has already
+	 * checked that deadline - now <= vlapic_config.hv_max_delta.
+	 */
+	bool (*hv_timer_arm)(void *ctx, uint64_t deadline);
+	void (*hv_timer_cancel)(void *ctx);
+	/* Program the host LAPIC timer (one-shot or TSC-deadline) to interrupt at `deadline`. */
+	void (*sw_timer_arm)(void *ctx, uint64_t deadline);
+	void (*sw_timer_cancel)(void *ctx);
+	/*
+	 * IRR holds a vector that may be deliverable now (a vector was posted, or PPR dropped):
+	 * with virtual-interrupt delivery set RVI from vlapic_highest_irr(); without it, inject
+	 * vlapic_highest_pending() or ask for an interrupt window before the next VM entry.
+	 */
+	void (*interrupt_pending)(void *ctx);
+	/*
+	 * The guest wrote IA32_APIC_BASE: switch the VMCS controls, the MSR bitmap and the
+	 * APIC-access page for `mode` at physical address `base`. Returning false refuses the
+	 * write (e.g. a relocation the glue can't map): the WRMSR then raises #GP and nothing
+	 * changes.
+	 */
+	bool (*apic_base_changed)(void *ctx, enum vlapic_mode mode, uint64_t base);
+	/* One line of diagnostics, without a newline. */
+	void (*log)(void *ctx, enum vlapic_log_level level, const char *msg);
+};
+
+/* Timer counters for the exit-statistics printout. Lateness is in TSC ticks. */
+struct vlapic_stats {
+	uint64_t fires;			/* expiries (every mode; masked ones included) */
+	uint64_t posted;		/* expiries that set the timer vector in IRR */
+	uint64_t masked;		/* expiries not delivered: LVT masked or vector illegal */
+	uint64_t missed;		/* expiries coalesced: the vector was still pending in IRR */
+	uint64_t clamped;		/* periods skipped because the host fell a period behind */
+	uint64_t min_period_raised;	/* periodic timers raised to min_period_us */
+	uint64_t hv_arms;		/* deadlines handed to the preemption timer */
+	uint64_t sw_arms;		/* deadlines handed to the host LAPIC timer */
+	uint64_t hv_range_fallbacks;	/* sw arms because the deadline was beyond hv_max_delta */
+	uint64_t hv_refused;		/* sw arms because hv_timer_arm returned false */
+	uint64_t advance_tsc;		/* the advance now in use */
+	uint64_t lateness_samples;	/* timer interrupts measured at VM entry */
+	int64_t lateness_min;		/* entry TSC - deadline before the wait: < 0 = early */
+	int64_t lateness_max;		/*   (both valid once lateness_samples > 0) */
+	uint64_t wait_tsc;		/* ticks spent holding entries back to the deadline */
+};
+
+/* Timer state: private to vlapic/ */
+struct vlapic_timer {
+	uint32_t mode;			/* VLAPIC_TIMER_* of the LVT timer last acted on */
+	uint32_t tmict;			/* initial count (0 in TSC-deadline mode) */
+	uint32_t divide_shift;		/* log2 of the TDCR divisor */
+	uint64_t k;			/* TSC ticks per timer base tick (see above) */
+	uint64_t min_period;		/* TSC ticks; 0 = no limit */
+	bool armed;			/* target is the next expiry */
+	uint64_t target;		/* absolute host TSC of the next expiry */
+	uint64_t span;			/* TSC length of the countdown that ends at target */
+	uint64_t period;		/* TSC ticks between periodic expiries */
+	uint64_t deadline;		/* IA32_TSC_DEADLINE as the guest reads it */
+	int backend;			/* which backend holds backend_deadline */
+	uint64_t backend_deadline;	/* target - advance, as armed */
+	bool range_fallback;		/* on sw only because hv was out of range */
+	bool blocking;			/* the vCPU is halted: sw only */
+	uint64_t advance;		/* arm the backend this many TSC ticks early */
+	uint64_t advance_max;		/* AUTO bound, TSC ticks */
+	bool wait_pending;		/* a timer vector was posted; measure it at VM entry */
+	uint64_t wait_target;		/* the deadline of that vector */
+};
+
+/* One vCPU's local APIC. All fields are private to vlapic/: use the functions below. */
+struct vlapic {
+	const struct vlapic_ops *ops;
+	void *ctx;
+	uint32_t *regs;			/* the register page, indexed by offset / 4 */
+	struct vlapic_config cfg;
+	uint64_t apic_base;		/* IA32_APIC_BASE as the guest reads it */
+	uint32_t esr_pending;		/* errors since the last ESR write (SDM 11.5.3) */
+	uint32_t logged_once;		/* one-time diagnostics already given */
+	struct vlapic_timer timer;
+	struct vlapic_stats stats;
+};
+
+/*
+ * Sets up `v` in the power-up state (SDM 11.4.7.1): xAPIC mode, base 0xfee00000, software
+ * disabled, all LVTs masked. `page` is the 4 KiB register page (the virtual-APIC page; at least
+ * 16-byte aligned, page-aligned for the VMCS); it is cleared. No callback other than read_tsc
+ * and log runs here. False if the configuration is unusable (tsc_hz 0 or above 2^56, maxphyaddr
+ * outside 32-52).
+ */
+bool vlapic_init(struct vlapic *v, const struct vlapic_config *cfg, const struct vlapic_ops *ops,
+		 void *ctx, void *page);
+enum vlapic_mode vlapic_mode(const struct vlapic *v);
+/* The timer base rate in Hz (CPUID.15H:ECX) and TSC ticks per timer tick (CPUID.15H:EBX). */
+uint64_t vlapic_timer_hz(const struct vlapic *v);
+uint64_t vlapic_timer_tsc_ratio(const struct vlapic *v);
+
+/*
+ * xAPIC MMIO, for APIC-access exits (offset = the exit qualification's page offset). Only
+ * 32-bit accesses to 16-byte aligned offsets are registers: the caller rejects other sizes.
+ * False if the access is not architectural (not in xAPIC mode, misaligned, reserved or
+ * write-only register): it was logged, a read gives 0, a write is dropped; the guest goes on.
+ */
+bool vlapic_mmio_read(struct vlapic *v, uint32_t offset, uint32_t *val);
+bool vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t val);
+/*
+ * Trap-like APIC-write exit (reason 56, SDM 29.4.3.3): the CPU has already stored the value at
+ * `offset` in the page; act on it (TMICT arms the timer, EOI, ICR sends, ...) and leave the page
+ * holding the register's architectural value.
+ */
+void vlapic_apic_write(struct vlapic *v, uint32_t offset);
+
+/*
+ * RDMSR/WRMSR of IA32_APIC_BASE (0x1b), IA32_TSC_DEADLINE (0x6e0) and the x2APIC range
+ * 0x800-0x8ff; any other MSR is not ours. False means the instruction raises #GP(0).
+ */
+bool vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val);
+bool vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t val);
+
+/*
+ * Interrupt delivery. vlapic_highest_irr: the highest vector in IRR, or -1 (the RVI value with
+ * virtual-interrupt delivery). vlapic_highest_pending: the highest IRR vector whose priority
+ * class beats PPR (SDM 11.8.3), or -1; the vector to inject. vlapic_ack: the CPU took `vector`
+ * (the injection was set up): IRR -> ISR and PPR follows. False if `vector` wasn't in IRR.
+ */
+int vlapic_highest_irr(struct vlapic *v);
+int vlapic_highest_pending(struct vlapic *v);
+bool vlapic_ack(struct vlapic *v, uint8_t vector);
+
+/*
+ * The timer. vlapic_timer_check: fire the timer if it is due; call it on every VM exit (Bochs
+ * ignores external-interrupt exiting while the guest has IF=0), which covers the
+ * preemption-timer exit (52) and the host LAPIC timer interrupt. True if it fired.
+ */
+bool vlapic_timer_check(struct vlapic *v);
+/*
+ * Call right before every VM entry, after the interrupt injection has been decided: if a timer
+ * vector was posted before its deadline (the backend was armed `advance` early), it waits until
+ * the deadline, so the guest never sees its timer early; it measures the lateness and, with
+ * timer_advance=auto, tunes the advance.
+ */
+void vlapic_timer_entry(struct vlapic *v);
+/*
+ * True if the preemption timer is in use, with the absolute TSC at which it must expire; the glue
+ * then loads the VMX-preemption timer value with (deadline - rdtsc()) >> IA32_VMX_MISC[4:0], or 0
+ * if the deadline is past, at every VM entry (after vlapic_timer_entry).
+ */
+bool vlapic_hv_deadline(const struct vlapic *v, uint64_t *deadline);
+/*
+ * The guest executed HLT and the host is about to sleep (after vlapic_timer_check and only if
+ * vlapic_highest_pending() is -1): move the timer to the host LAPIC, which can wake the host.
+ * vlapic_vcpu_unblocking: the host woke; back to the preemption timer.
+ */
+void vlapic_vcpu_blocking(struct vlapic *v);
+void vlapic_vcpu_unblocking(struct vlapic *v);
+
+const struct vlapic_stats *vlapic_stats(const struct vlapic *v);
+
+#endif

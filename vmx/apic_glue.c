@@ -1,0 +1,374 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/log.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/trap.h"
+#include "arch/x86/tsc.h"
+#include "vmx/apic_glue.h"
+#include "vmx/apic_glue_internal.h"
+#include "vmx/caps.h"
+#include "vmx/hypercall_abi.h"
+#include "vmx/msr_bitmap.h"
+#include "vmx/vmx_ops.h"
+
+#define XAPIC_DEFAULT_BASE	0xfee00000ull
+#define X2APIC_TMCCT_MSR	0x839
+#define X2APIC_TPR_MSR		0x808
+#define X2APIC_EOI_MSR		0x80b
+#define X2APIC_SELF_IPI_MSR	0x83f
+#define MAXPHYADDR_DEFAULT	36
+
+struct apic_glue glue;
+
+static uint64_t op_read_tsc(void *ctx)
+{
+	(void)ctx;
+	return rdtsc();
+}
+
+static void set_pin(struct vcpu *v, uint32_t pin)
+{
+	if (v->pin != pin) {
+		v->pin = pin;
+		vmwrite(VMCS_PIN_CONTROLS, pin);
+	}
+}
+
+/* The preemption timer counts only in non-root mode; before_entry reloads it every time. */
+static bool op_hv_arm(void *ctx, uint64_t deadline)
+{
+	(void)ctx;
+	(void)deadline;
+	if (!vmx_caps.preemption_timer)
+		return false;
+	glue.hv_active = true;
+	set_pin(glue.vcpu, glue.vcpu->pin | PIN_PREEMPTION_TIMER);
+	return true;
+}
+
+static void op_hv_cancel(void *ctx)
+{
+	(void)ctx;
+	glue.hv_active = false;
+	set_pin(glue.vcpu, glue.vcpu->pin & ~PIN_PREEMPTION_TIMER);
+}
+
+static void op_sw_arm(void *ctx, uint64_t deadline)
+{
+	(void)ctx;
+	glue.sw_armed = true;
+	lapic_timer_arm_tsc(deadline);
+}
+
+static void op_sw_cancel(void *ctx)
+{
+	(void)ctx;
+	glue.sw_armed = false;
+	lapic_timer_stop();
+}
+
+static void op_interrupt_pending(void *ctx)
+{
+	(void)ctx;
+	glue.irq_dirty = true;
+}
+
+/*
+ * x2APIC MSR intercepts (SDM 29.5). With "virtualize x2APIC mode" and APIC-register
+ * virtualization, reads come from the virtual-APIC page, except TMCCT, which is computed.
+ * Writes of TPR, and with virtual-interrupt delivery of EOI and SELF_IPI, are virtualized;
+ * every other write exits so the vLAPIC acts on it.
+ */
+static void x2apic_intercepts(bool x2apic)
+{
+	bool virt = x2apic && (glue.vcpu->proc2 & PROC2_VIRTUALIZE_X2APIC);
+
+	for (uint32_t msr = MSR_X2APIC_FIRST; msr <= MSR_X2APIC_LAST; msr++) {
+		bool read_exits = !(virt && glue.arv) || msr == X2APIC_TMCCT_MSR;
+		bool write_exits = !(virt && (msr == X2APIC_TPR_MSR ||
+			(glue.vid && (msr == X2APIC_EOI_MSR || msr == X2APIC_SELF_IPI_MSR))));
+
+		msr_bitmap_set(glue.msr_bitmap, msr, read_exits, write_exits);
+	}
+}
+
+/*
+ * SDM 29.2 / 27.2.1.1: "virtualize APIC accesses" (xAPIC MMIO) and "virtualize x2APIC mode"
+ * exclude each other; pick by the guest's APIC mode. A relocated xAPIC base is refused: the
+ * APIC-access page sits at the default base in the EPT.
+ */
+static bool op_apic_base_changed(void *ctx, enum vlapic_mode mode, uint64_t base)
+{
+	struct vcpu *v = glue.vcpu;
+	uint32_t proc2 = v->proc2;
+
+	(void)ctx;
+	if (mode == VLAPIC_MODE_XAPIC && base != XAPIC_DEFAULT_BASE) {
+		pr_warn("vlapic: the guest moved the xAPIC to %#lx: not supported, #GP\n", base);
+		return false;
+	}
+	proc2 &= ~(PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_VIRTUALIZE_X2APIC);
+	if (mode == VLAPIC_MODE_X2APIC)
+		proc2 |= vmx_caps.proc2 & PROC2_VIRTUALIZE_X2APIC;
+	else
+		proc2 |= PROC2_VIRTUALIZE_APIC_ACCESSES;
+	v->proc2 = proc2;
+	vmwrite(VMCS_PROC_CONTROLS2, proc2);
+	x2apic_intercepts(mode == VLAPIC_MODE_X2APIC);
+	pr_debug("vlapic: guest APIC now %s\n", mode == VLAPIC_MODE_X2APIC ? "x2APIC" :
+		 mode == VLAPIC_MODE_XAPIC ? "xAPIC" : "disabled");
+	return true;
+}
+
+static void op_log(void *ctx, enum vlapic_log_level level, const char *msg)
+{
+	static const enum log_level map[] = {
+		[VLAPIC_LOG_ERROR] = LOG_ERROR, [VLAPIC_LOG_WARN] = LOG_WARN,
+		[VLAPIC_LOG_INFO] = LOG_INFO, [VLAPIC_LOG_DEBUG] = LOG_DEBUG,
+	};
+
+	(void)ctx;
+	log_printf(map[level], "vlapic: %s\n", msg);
+}
+
+static const struct vlapic_ops ops = {
+	.read_tsc = op_read_tsc,
+	.hv_timer_arm = op_hv_arm,
+	.hv_timer_cancel = op_hv_cancel,
+	.sw_timer_arm = op_sw_arm,
+	.sw_timer_cancel = op_sw_cancel,
+	.interrupt_pending = op_interrupt_pending,
+	.apic_base_changed = op_apic_base_changed,
+	.log = op_log,
+};
+
+/*
+ * The host LAPIC timer: the sw backend. A one-shot is spent once it fires; the expiry itself is
+ * checked after the VM exit (or in the HLT loop), which re-arms a periodic timer.
+ */
+static void host_timer_irq(struct trap_frame *f)
+{
+	(void)f;
+	glue.sw_armed = false;
+	lapic_eoi();
+}
+
+static uint8_t guest_maxphyaddr(void)
+{
+	struct cpuid_regs r;
+
+	cpuid(0x80000000, 0, &r);
+	if (r.eax < 0x80000008)
+		return MAXPHYADDR_DEFAULT;
+	cpuid(0x80000008, 0, &r);
+	return (uint8_t)(r.eax & 0xff);
+}
+
+bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t virtual_apic,
+		    uint8_t *msr_bitmap)
+{
+	/*
+	 * The preemption timer's field is 32 bits wide and counts TSC >> shift (SDM 25.5.1):
+	 * deadlines farther away than that go to the sw timer.
+	 */
+	uint64_t hv_max = 0xffffffffull << vmx_caps.preemption_timer_shift;
+	struct vlapic_config cfg = {
+		.apic_id = lapic_id(),
+		.bsp = true,
+		.x2apic_supported = true,
+		.tsc_deadline_supported = true,
+		.maxphyaddr = guest_maxphyaddr(),
+		.tsc_hz = tsc_hz(),
+		.min_period_us = opts->min_period_us,
+		.backend = opts->timer == TIMER_SW ? VLAPIC_TIMER_SW : VLAPIC_TIMER_HV,
+		.hv_available = vmx_caps.preemption_timer && opts->timer == TIMER_HV,
+		.hv_max_delta = hv_max,
+		.advance_mode = opts->advance_mode == ADVANCE_OFF ? VLAPIC_ADVANCE_OFF :
+				opts->advance_mode == ADVANCE_FIXED ? VLAPIC_ADVANCE_FIXED :
+				VLAPIC_ADVANCE_AUTO,
+		.advance_ns = opts->advance_mode == ADVANCE_FIXED ? opts->advance_ns : 0,
+	};
+
+	glue.vcpu = v;
+	glue.msr_bitmap = msr_bitmap;
+	glue.vid = v->proc2 & PROC2_VIRTUAL_INTR_DELIVERY;
+	glue.arv = v->proc2 & PROC2_APIC_REGISTER_VIRT;
+	v->vlapic = &glue.lapic;
+	if (!vlapic_init(&glue.lapic, &cfg, &ops, &glue, (void *)(uintptr_t)virtual_apic)) {
+		pr_err("vlapic: bad configuration (TSC %lu Hz)\n", cfg.tsc_hz);
+		return false;
+	}
+	x2apic_intercepts(false);
+	irq_register(VEC_HOST_TIMER, host_timer_irq);
+	return true;
+}
+
+void apic_glue_describe(void)
+{
+	const struct vlapic_config *c = &glue.lapic.cfg;
+
+	pr_info("vLAPIC timer: %s backend%s; base rate %lu Hz (CPUID.15H, leaf 0x40000010)\n",
+		c->backend == VLAPIC_TIMER_HV && c->hv_available ? "hv (VMX-preemption timer)" :
+		"sw (host LAPIC timer)",
+		c->backend == VLAPIC_TIMER_HV && !c->hv_available ? ", no preemption timer" : "",
+		vlapic_timer_hz(&glue.lapic));
+	pr_info("vLAPIC delivery: %s; register access: %s\n",
+		glue.vid ? "virtual-interrupt delivery (RVI, virtualized EOI)" :
+		"event injection with interrupt-window exiting, emulated EOI",
+		glue.arv ? "APIC-register virtualization (APIC-write exits)" :
+		"APIC-access exits with instruction decoding");
+}
+
+/* Virtual-interrupt delivery: RVI = the highest IRR vector (SDM 29.2.1); the CPU does the rest. */
+static void deliver_vid(void)
+{
+	int vec = vlapic_highest_irr(&glue.lapic);
+	uint64_t status = vmread(VMCS_GUEST_INTR_STATUS);
+
+	status = (status & ~0xffull) | (vec > 0 ? (uint64_t)vec : 0);
+	vmwrite(VMCS_GUEST_INTR_STATUS, status);
+}
+
+static void set_window(struct vcpu *v, bool open)
+{
+	if (glue.window_open == open)
+		return;
+	glue.window_open = open;
+	v->proc = open ? v->proc | PROC_INTR_WINDOW_EXITING : v->proc & ~PROC_INTR_WINDOW_EXITING;
+	vmwrite(VMCS_PROC_CONTROLS, v->proc);
+}
+
+/*
+ * Event injection (SDM 27.6): only when the guest can take an external interrupt now
+ * (RFLAGS.IF = 1, no STI/MOV-SS shadow, SDM 26.3.1.5); else an interrupt-window exit brings
+ * us back the moment it can. A vector held back by TPR arms the TPR threshold instead.
+ */
+static void deliver_inject(struct vcpu *v)
+{
+	int vec, irr;
+
+	if (v->event_pending) {
+		set_window(v, true);
+		return;
+	}
+	vec = vlapic_highest_pending(&glue.lapic);
+	if (vec < 0) {
+		irr = vlapic_highest_irr(&glue.lapic);
+		vmwrite(VMCS_TPR_THRESHOLD, irr > 0 ? (uint32_t)irr >> 4 : 0);
+		set_window(v, false);
+		glue.irq_dirty = false;
+		return;
+	}
+	if ((vmread(VMCS_GUEST_RFLAGS) & (1u << 9)) &&
+	    !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+	      (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {
+		vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (uint32_t)vec);
+		vlapic_ack(&glue.lapic, (uint8_t)vec);
+		v->event_pending = true;
+		set_window(v, false);
+	} else {
+		set_window(v, true);
+	}
+	/* More may be pending behind this one: decide again at the next entry. */
+	glue.irq_dirty = true;
+}
+
+void apic_glue_before_entry(struct vcpu *v)
+{
+	uint64_t deadline;
+
+	if (glue.irq_dirty) {
+		if (glue.vid) {
+			deliver_vid();
+			glue.irq_dirty = false;
+		} else {
+			deliver_inject(v);
+		}
+	}
+	vlapic_timer_entry(&glue.lapic);
+	if (glue.hv_active && vlapic_hv_deadline(&glue.lapic, &deadline)) {
+		uint64_t now = rdtsc();
+		uint64_t ticks = deadline > now ?
+				 (deadline - now) >> vmx_caps.preemption_timer_shift : 0;
+
+		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
+	}
+}
+
+void apic_glue_after_exit(struct vcpu *v)
+{
+	(void)v;
+	if (vlapic_timer_check(&glue.lapic))
+		glue.timer_exits++;
+}
+
+void apic_glue_cpuid_features(uint32_t *ecx)
+{
+	const struct vlapic_config *c = &glue.lapic.cfg;
+
+	*ecx &= ~(CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE);
+	if (c->x2apic_supported)
+		*ecx |= CPUID_1_ECX_X2APIC;
+	if (c->tsc_deadline_supported)
+		*ecx |= CPUID_1_ECX_TSC_DEADLINE;
+}
+
+/* CPUID.15H (SDM vol. 2): TSC = crystal * EBX / EAX; the crystal is the APIC timer's clock. */
+void apic_glue_cpuid_crystal(uint32_t *eax, uint32_t *ebx, uint32_t *ecx)
+{
+	*eax = 1;
+	*ebx = (uint32_t)vlapic_timer_tsc_ratio(&glue.lapic);
+	*ecx = (uint32_t)vlapic_timer_hz(&glue.lapic);
+}
+
+uint64_t apic_glue_timer_hz(void)
+{
+	return vlapic_timer_hz(&glue.lapic);
+}
+
+bool apic_glue_owns_msr(uint32_t msr)
+{
+	return msr == MSR_IA32_APIC_BASE || msr == MSR_IA32_TSC_DEADLINE ||
+	       (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST);
+}
+
+bool apic_glue_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
+{
+	(void)v;
+	return vlapic_msr_read(&glue.lapic, msr, val);
+}
+
+bool apic_glue_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
+{
+	(void)v;
+	return vlapic_msr_write(&glue.lapic, msr, val);
+}
+
+void apic_glue_fill_stats(struct vcpu *v, struct tv_stats *s)
+{
+	const struct vlapic_stats *t = vlapic_stats(&glue.lapic);
+
+	(void)v;
+	s->timer_exits = glue.timer_exits;
+	s->timer_fires = t->fires;
+	s->timer_coalesced = t->missed;
+	s->timer_hv_arms = t->hv_arms;
+	s->timer_sw_arms = t->sw_arms;
+	s->timer_advance_tsc = (int64_t)t->advance_tsc;
+}
+
+void apic_glue_print_stats(void)
+{
+	const struct vlapic_stats *t = vlapic_stats(&glue.lapic);
+
+	kprintf("tickvisor: vLAPIC timer: %lu expiries (%lu delivered, %lu masked, %lu coalesced "
+		"into a pending tick, %lu periods skipped), %lu hv arms, %lu sw arms "
+		"(%lu out of hv range), advance %lu TSC ticks (%lu ns)",
+		t->fires, t->posted, t->masked, t->missed, t->clamped, t->hv_arms, t->sw_arms,
+		t->hv_range_fallbacks, t->advance_tsc, tsc_to_ns(t->advance_tsc));
+	if (t->lateness_samples)
+		kprintf(", lateness before wait min %ld max %ld TSC ticks over %lu interrupts",
+			t->lateness_min, t->lateness_max, t->lateness_samples);
+	kprintf("\n");
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch/x86/log.h"
+#include "arch/x86/pmm.h"
+#include "lib/fmt.h"
+#include "vmx/caps.h"
+#include "vmx/ept.h"
+
+/* EPT paging-structure entry bits (SDM 29.3.2, tables 29-1 to 29-6) */
+#define EPT_R		(1ull << 0)
+#define EPT_W		(1ull << 1)
+#define EPT_X		(1ull << 2)
+#define EPT_RWX		(EPT_R | EPT_W | EPT_X)
+#define EPT_MT_SHIFT	3		/* leaf memory type, bits 5:3 */
+#define EPT_IGNORE_PAT	(1ull << 6)
+#define EPT_LARGE	(1ull << 7)	/* 2 MiB leaf in a PDE */
+#define EPT_ADDR	0x000ffffffffff000ull
+
+/* EPT pointer (SDM 25.6.11): memory type WB in bits 2:0, page-walk length - 1 in bits 5:3 */
+#define EPTP_WB		6ull
+#define EPTP_WALK_4	(3ull << 3)
+
+#define SIZE_4K		0x1000ull
+#define SIZE_2M		0x200000ull
+#define SIZE_4G		0x100000000ull
+#define XAPIC_GPA	0xfee00000ull
+
+static uint64_t *pml4;
+static bool oom;
+
+static uint64_t *table(uint64_t *parent, unsigned int idx)
+{
+	if (!(parent[idx] & EPT_RWX)) {
+		uint64_t pa = pmm_alloc_page();
+
+		if (!pa) {
+			oom = true;
+			return NULL;
+		}
+		/* Non-leaf entries grant everything; the leaves decide. */
+		parent[idx] = pa | EPT_RWX;
+	}
+	return (uint64_t *)(uintptr_t)(parent[idx] & EPT_ADDR);
+}
+
+static uint64_t *pd_for(uint64_t gpa)
+{
+	uint64_t *pdpt = table(pml4, (gpa >> 39) & 511);
+
+	return pdpt ? table(pdpt, (gpa >> 30) & 511) : NULL;
+}
+
+static void map_4k(uint64_t gpa, uint64_t hpa, unsigned int mt)
+{
+	uint64_t *pd = pd_for(gpa), *pt;
+
+	if (!pd || !(pt = table(pd, (gpa >> 21) & 511)))
+		return;
+	pt[(gpa >> 12) & 511] = hpa | EPT_RWX | ((uint64_t)mt << EPT_MT_SHIFT) |
+				(mt == EPT_MT_UC ? EPT_IGNORE_PAT : 0);
+}
+
+static void map_2m(uint64_t gpa, uint64_t hpa, unsigned int mt)
+{
+	uint64_t *pd = pd_for(gpa);
+
+	if (pd)
+		pd[(gpa >> 21) & 511] = hpa | EPT_RWX | EPT_LARGE |
+					((uint64_t)mt << EPT_MT_SHIFT) |
+					(mt == EPT_MT_UC ? EPT_IGNORE_PAT : 0);
+}
+
+/* Maps [gpa, gpa + len) -> hpa.., with 2 MiB leaves where both sides are aligned. */
+static void map_range(uint64_t gpa, uint64_t hpa, uint64_t len, unsigned int mt)
+{
+	while (len && !oom) {
+		if (vmx_caps.ept_2m && !(gpa & (SIZE_2M - 1)) && !(hpa & (SIZE_2M - 1)) &&
+		    len >= SIZE_2M) {
+			map_2m(gpa, hpa, mt);
+			gpa += SIZE_2M, hpa += SIZE_2M, len -= SIZE_2M;
+		} else {
+			map_4k(gpa, hpa, mt);
+			gpa += SIZE_4K, hpa += SIZE_4K, len -= SIZE_4K;
+		}
+	}
+}
+
+static bool is_ram_type(uint32_t type)
+{
+	return type == 1 || type == 3 || type == 4;	/* available, ACPI reclaimable, ACPI NVS */
+}
+
+/*
+ * Maps [start, end) uncached and identity, minus the xAPIC page. Rounds inward: a page that is
+ * partly host RAM stays unmapped.
+ */
+static void map_passthrough(uint64_t start, uint64_t end)
+{
+	start = (start + SIZE_4K - 1) & ~(SIZE_4K - 1);
+	end &= ~(SIZE_4K - 1);
+	if (start >= end)
+		return;
+	if (XAPIC_GPA >= start && XAPIC_GPA < end) {
+		map_range(start, start, XAPIC_GPA - start, EPT_MT_UC);
+		start = XAPIC_GPA + SIZE_4K;
+	}
+	map_range(start, start, end - start, EPT_MT_UC);
+}
+
+/* Identity-maps, uncached, the gaps between host RAM ranges in [pos, 4 GiB): a PC's MMIO. */
+static void map_mmio_holes(uint64_t pos, const struct mb2_info *m)
+{
+	while (pos < SIZE_4G && !oom) {
+		const struct mb2_mmap_entry *next = NULL;
+
+		/* The lowest-based RAM range that still extends past pos (ranges may overlap). */
+		for (unsigned int i = 0; i < m->mmap_count; i++) {
+			const struct mb2_mmap_entry *e = &m->mmap[i];
+
+			if (is_ram_type(e->type) && e->base + e->len > pos &&
+			    (!next || e->base < next->base))
+				next = e;
+		}
+		if (!next || next->base >= SIZE_4G) {
+			map_passthrough(pos, SIZE_4G);
+			return;
+		}
+		if (next->base > pos)
+			map_passthrough(pos, next->base);
+		pos = next->base + next->len;
+	}
+}
+
+uint64_t ept_build(uint64_t ram_hpa, uint64_t ram_size, uint64_t apic_access_hpa,
+		   const struct mb2_info *host_map)
+{
+	uint64_t pa = pmm_alloc_page();
+
+	if (!pa)
+		return 0;
+	pml4 = (uint64_t *)(uintptr_t)pa;
+	oom = false;
+	map_range(0, ram_hpa, ram_size, EPT_MT_WB);
+	map_4k(XAPIC_GPA, apic_access_hpa, EPT_MT_WB);
+	map_mmio_holes(ram_size, host_map);
+	if (oom)
+		return 0;
+	return pa | EPTP_WALK_4 | EPTP_WB;
+}
+
+void ept_describe_violation(uint64_t qual, char *buf, unsigned long len)
+{
+	/* Qualification bits 2:0 = the access, 5:3 = what the entry allowed (table 28-7) */
+	snprintf(buf, len, "%s%s%s access; the GPA was %s%s%s%s",
+		 qual & 1 ? "read" : "", qual & 2 ? "write" : "", qual & 4 ? "instruction fetch" : "",
+		 (qual & 0x38) ? "mapped " : "not mapped", qual & 8 ? "R" : "", qual & 16 ? "W" : "",
+		 qual & 32 ? "X" : "");
+}

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+#include <stddef.h>
+
+#include "arch/x86/log.h"
+#include "arch/x86/platform.h"
+#include "vmx/exit.h"
+#include "vmx/exit_reasons.h"
+#include "vmx/vmx_ops.h"
+
+/* Instructions that exit unconditionally and that a guest without VMX must see fail with #UD. */
+static enum vcpu_action handle_undefined(struct vcpu *v)
+{
+	vcpu_inject_exception(v, 6, false, 0);	/* #UD */
+	return VCPU_RESUME;
+}
+
+/* INIT and SIPI: a one-vCPU VM has nobody to send them; a stray one has no effect. */
+static enum vcpu_action handle_ignored_signal(struct vcpu *v)
+{
+	(void)v;
+	return VCPU_RESUME;
+}
+
+/* INVD: dropping the caches' dirty lines would corrupt the host; write back instead (no-op). */
+static enum vcpu_action handle_skip(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
+	return VCPU_RESUME;
+}
+
+static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
+	[EXIT_EXTERNAL_INTERRUPT] = handle_external_interrupt,
+	[EXIT_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_INIT] = handle_ignored_signal,
+	[EXIT_SIPI] = handle_ignored_signal,
+	[EXIT_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_CPUID] = handle_cpuid,
+	[EXIT_GETSEC] = handle_undefined,
+	[EXIT_HLT] = handle_hlt,
+	[EXIT_INVD] = handle_skip,
+	[EXIT_VMCALL] = handle_vmcall,
+	[EXIT_VMCLEAR] = handle_undefined,
+	[EXIT_VMLAUNCH] = handle_undefined,
+	[EXIT_VMPTRLD] = handle_undefined,
+	[EXIT_VMPTRST] = handle_undefined,
+	[EXIT_VMREAD] = handle_undefined,
+	[EXIT_VMRESUME] = handle_undefined,
+	[EXIT_VMWRITE] = handle_undefined,
+	[EXIT_VMXOFF] = handle_undefined,
+	[EXIT_VMXON] = handle_undefined,
+	[EXIT_INVEPT] = handle_undefined,
+	[EXIT_INVVPID] = handle_undefined,
+	[EXIT_CR_ACCESS] = handle_cr_access,
+	[EXIT_IO_INSTRUCTION] = handle_io,
+	[EXIT_RDMSR] = handle_rdmsr,
+	[EXIT_WRMSR] = handle_wrmsr,
+	[EXIT_INVALID_GUEST_STATE] = handle_entry_failure,
+	[EXIT_MSR_LOADING] = handle_entry_failure,
+	[EXIT_MACHINE_CHECK] = handle_entry_failure,
+	[EXIT_TPR_BELOW_THRESHOLD] = handle_tpr_below_threshold,
+	[EXIT_APIC_ACCESS] = handle_apic_access,
+	[EXIT_VIRTUALIZED_EOI] = handle_virtualized_eoi,
+	[EXIT_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_EPT_MISCONFIG] = handle_ept_misconfig,
+	[EXIT_PREEMPTION_TIMER] = handle_preemption_timer,
+	[EXIT_XSETBV] = handle_xsetbv,
+	[EXIT_APIC_WRITE] = handle_apic_write,
+};
+
+static enum vcpu_action handle_unknown(struct vcpu *v)
+{
+	unsigned int reason = v->exit_reason & 0xffff;
+
+	pr_err("unhandled VM exit: reason %u (%s)\n", reason, exit_reason_name(reason));
+	vcpu_dump(v);
+	return vcpu_stop(v, EXIT_FAILURE_CODE);
+}
+
+enum vcpu_action vmx_dispatch_exit(struct vcpu *v)
+{
+	unsigned int reason = v->exit_reason & 0xffff;
+	exit_handler_fn fn = reason < EXIT_REASON_COUNT ? exit_handlers[reason] : NULL;
+
+	if (v->exit_reason & EXIT_REASON_ENTRY_FAILURE)
+		return handle_entry_failure(v);
+	return fn ? fn(v) : handle_unknown(v);
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Control-register accesses (exit 28) and XSETBV (exit 55). The CR0/CR4 guest/host masks own
+ * only the bits VMX fixes: CR0.NE must stay 1 and CR4.VMXE must stay 1 in non-root operation
+ * (SDM 24.8), so the read shadows show the guest the values it wrote and a write exits only
+ * when it changes one of those bits.
+ */
+#include "arch/x86/cpu.h"
+#include "vmx/exit.h"
+#include "vmx/guest_mem.h"
+#include "vmx/vmx_ops.h"
+
+/* Exit qualification for control-register accesses (SDM 28.2.1, table 28-3) */
+#define CR_NUM(q)	((q) & 0xf)
+#define CR_TYPE(q)	(((q) >> 4) & 3)	/* 0 MOV to CR, 1 MOV from CR, 2 CLTS, 3 LMSW */
+#define CR_GPR(q)	(((q) >> 8) & 0xf)
+#define CR_TYPE_TO	0
+#define CR_TYPE_FROM	1
+
+#define CR0_PE		(1ull << 0)
+#define CR0_NE		(1ull << 5)
+#define CR0_PG		(1ull << 31)
+#define CR4_PAE		(1ull << 5)
+#define CR4_VMXE	(1ull << 13)
+#define CR4_OSXSAVE	(1ull << 18)
+#define EFER_LME	(1ull << 8)
+#define EFER_LMA	(1ull << 10)
+#define VEC_UD		6
+#define VEC_GP		13
+
+/*
+ * Paging on with EFER.LME set activates IA-32e mode (SDM 10.8.5); the CPU does this itself
+ * for MOV to CR0 in the guest, but this write was intercepted, so do it here, with the
+ * "IA-32e mode guest" entry control that must match EFER.LMA (SDM 27.3.1.1).
+ */
+static void update_long_mode(uint64_t old_cr0, uint64_t new_cr0)
+{
+	uint64_t efer = vmread(VMCS_GUEST_EFER);
+	uint64_t entry = vmread(VMCS_ENTRY_CONTROLS);
+
+	if (!(old_cr0 & CR0_PG) && (new_cr0 & CR0_PG) && (efer & EFER_LME)) {
+		vmwrite(VMCS_GUEST_EFER, efer | EFER_LMA);
+		vmwrite(VMCS_ENTRY_CONTROLS, entry | ENTRY_IA32E_MODE_GUEST);
+	} else if ((old_cr0 & CR0_PG) && !(new_cr0 & CR0_PG) && (efer & EFER_LMA)) {
+		vmwrite(VMCS_GUEST_EFER, efer & ~EFER_LMA);
+		vmwrite(VMCS_ENTRY_CONTROLS, entry & ~ENTRY_IA32E_MODE_GUEST);
+	}
+}
+
+static enum vcpu_action mov_to_cr(struct vcpu *v, unsigned int cr, uint64_t val)
+{
+	uint64_t old;
+
+	switch (cr) {
+	case 0:
+		/* PG without PE is #GP (SDM vol. 2 MOV CR) */
+		if ((val & CR0_PG) && !(val & CR0_PE)) {
+			vcpu_inject_exception(v, VEC_GP, true, 0);
+			return VCPU_RESUME;
+		}
+		old = vmread(VMCS_GUEST_CR0);
+		vmwrite(VMCS_CR0_READ_SHADOW, val);
+		vmwrite(VMCS_GUEST_CR0, val | CR0_NE);
+		update_long_mode(old, val);
+		break;
+	case 3:
+		vmwrite(VMCS_GUEST_CR3, val);
+		break;
+	case 4:
+		/* The guest sees no VMX in CPUID: setting CR4.VMXE is reserved, #GP. */
+		if (val & CR4_VMXE) {
+			vcpu_inject_exception(v, VEC_GP, true, 0);
+			return VCPU_RESUME;
+		}
+		vmwrite(VMCS_CR4_READ_SHADOW, val);
+		vmwrite(VMCS_GUEST_CR4, val | CR4_VMXE);
+		break;
+	default:
+		vcpu_inject_exception(v, VEC_UD, false, 0);
+		return VCPU_RESUME;
+	}
+	vcpu_skip_instruction(v);
+	return VCPU_RESUME;
+}
+
+enum vcpu_action handle_cr_access(struct vcpu *v)
+{
+	uint64_t q = v->exit_qual;
+	unsigned int cr = CR_NUM(q);
+
+	if (CR_TYPE(q) == CR_TYPE_TO)
+		return mov_to_cr(v, cr, guest_gpr_read(v, CR_GPR(q)));
+	if (CR_TYPE(q) == CR_TYPE_FROM && cr == 3) {
+		guest_gpr_write(v, CR_GPR(q), vmread(VMCS_GUEST_CR3));
+		vcpu_skip_instruction(v);
+		return VCPU_RESUME;
+	}
+	/* CLTS and LMSW touch only CR0 bits 3:0, which the mask leaves to the guest. */
+	vcpu_dump(v);
+	return vcpu_stop(v, 1);
+}
+
+/* XSETBV (SDM vol. 2): the checks the CPU makes, then the write; the host uses no XSAVE state. */
+enum vcpu_action handle_xsetbv(struct vcpu *v)
+{
+	uint32_t index = (uint32_t)v->regs.rcx;
+	uint64_t val = ((v->regs.rdx & 0xffffffffull) << 32) | (v->regs.rax & 0xffffffffull);
+	struct cpuid_regs r;
+	uint64_t supported;
+
+	if (!(vmread(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)) {
+		vcpu_inject_exception(v, VEC_UD, false, 0);
+		return VCPU_RESUME;
+	}
+	cpuid(0xd, 0, &r);
+	supported = ((uint64_t)r.edx << 32) | r.eax;
+	/* XCR0: x87 (bit 0) always set; AVX (2) needs SSE (1); nothing the CPU lacks. */
+	if (index != 0 || !(val & 1) || (val & ~supported) || ((val & 4) && !(val & 2))) {
+		vcpu_inject_exception(v, VEC_GP, true, 0);
+		return VCPU_RESUME;
+	}
+	asm volatile("xsetbv" : : "c"(index), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+	vcpu_skip_instruction(v);
+	return VCPU_RESUME;
+}

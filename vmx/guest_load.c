@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest kernel loader: picks what to load (ELF segments or the header's load addresses), checks
+ * all of it against guest RAM before copying anything, then lays out the modules and the boot
+ * information above the kernel. The image comes from outside the hypervisor: every range is
+ * checked with arithmetic that cannot wrap.
+ */
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "arch/x86/mb2.h"
+#include "lib/fmt.h"
+#include "lib/string.h"
+#include "vmx/elf.h"
+#include "vmx/guest_load.h"
+#include "vmx/mb_header.h"
+#include "vmx/mb_info.h"
+
+#define KIB			1024ull
+#define MIB			(1024 * KIB)
+#define GIB			(1024 * MIB)
+#define PAGE_SIZE		(4 * KIB)
+/* Multiboot kernels load at 1 MiB and up; below lie the legacy areas of a PC. */
+#define HIGH_RAM_START		MIB
+/* Every address the guest is given (EIP, EBX, mod_start, strings) is 32-bit. */
+#define RAM_MAX			(4 * GIB)
+
+/* What to load and where the entry is. */
+struct plan {
+	const struct elf_segment *seg;
+	unsigned int nseg;
+	uint64_t entry;
+	bool entry_virtual;	/* e_entry: found through p_vaddr, not p_paddr */
+	int elf_class;		/* 0: loaded by the header's addresses */
+};
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static uint64_t align_up(uint64_t x, uint64_t align)
+{
+	return (x + align - 1) & ~(align - 1);
+}
+
+/* "64 MiB", or KiB when that is not whole, for the messages. */
+static void describe_ram(uint64_t ram_size, char *buf, size_t len)
+{
+	if (ram_size % MIB)
+		snprintf(buf, len, "%llu KiB", (unsigned long long)(ram_size / KIB));
+	else
+		snprintf(buf, len, "%llu MiB", (unsigned long long)(ram_size / MIB));
+}
+
+static int check_ram(uint64_t ram_size, const char *ram, char *err, size_t errlen)
+{
+	if (ram_size <= HIGH_RAM_START)
+		return fail(err, errlen, "guest RAM (%s) must be larger than 1 MiB, where "
+			    "multiboot kernels and their modules load", ram);
+	if (ram_size > RAM_MAX)
+		return fail(err, errlen, "guest RAM (%s) is larger than the 4 GiB that a 32-bit "
+			    "multiboot entry can address", ram);
+	/* Then rounding a module's end up to a page never passes the end of RAM. */
+	if (ram_size % PAGE_SIZE)
+		return fail(err, errlen, "guest RAM (%llu bytes) is not a whole number of 4 KiB "
+			    "pages", (unsigned long long)ram_size);
+	return 0;
+}
+
+static int not_elf(const struct guest_module *kernel, char *err, size_t errlen)
+{
+	char bytes[16] = "";
+	size_t pos = 0;
+	unsigned int i;
+
+	for (i = 0; i < 4 && i < kernel->size; i++)
+		pos += snprintf(bytes + pos, sizeof(bytes) - pos, "%s%02x", i ? " " : "",
+				kernel->data[i]);
+	return fail(err, errlen, "guest kernel is not an ELF file (first bytes %s), nor an image "
+		    "whose multiboot header gives load addresses", bytes);
+}
+
+static int plan_load(const struct guest_module *kernel, struct mb_header *hdr,
+		     struct elf_image *img, struct plan *p, char *err, size_t errlen)
+{
+	bool is_elf = elf_is_elf(kernel->data, kernel->size);
+	int rc = mb_header_find(kernel->data, kernel->size, hdr, err, errlen);
+
+	memset(p, 0, sizeof(*p));
+	/* Without ELF, only the header's load addresses can say where anything goes. */
+	if (!is_elf && (rc || !hdr->has_load))
+		return not_elf(kernel, err, errlen);
+	if (rc)
+		return -1;
+	if (hdr->has_load) {
+		/* They beat the ELF program headers, in GRUB and QEMU alike. */
+		*p = (struct plan){ .seg = &hdr->load, .nseg = 1, .entry = hdr->entry };
+		return 0;
+	}
+	if (elf_parse(kernel->data, kernel->size, img, err, errlen))
+		return -1;
+	*p = (struct plan){
+		.seg = img->seg,
+		.nseg = img->nseg,
+		.entry = hdr->has_entry ? hdr->entry : img->entry,
+		.entry_virtual = !hdr->has_entry,
+		.elf_class = img->elf_class,
+	};
+	return 0;
+}
+
+static int check_segments(const struct plan *p, uint64_t ram_size, const char *ram, char *err,
+			  size_t errlen)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < p->nseg; i++) {
+		const struct elf_segment *s = &p->seg[i];
+
+		if (s->paddr > ram_size || s->memsz > ram_size - s->paddr)
+			return fail(err, errlen, "guest kernel segment %u at 0x%llx-0x%llx lies "
+				    "outside guest RAM (%s)", s->index,
+				    (unsigned long long)s->paddr,
+				    (unsigned long long)(s->paddr + s->memsz), ram);
+		/* Both lie inside RAM now: their ends cannot wrap. */
+		for (j = 0; j < i; j++) {
+			const struct elf_segment *t = &p->seg[j];
+
+			if (s->paddr < t->paddr + t->memsz && t->paddr < s->paddr + s->memsz)
+				return fail(err, errlen, "guest kernel segments %u (0x%llx-0x%llx) "
+					    "and %u (0x%llx-0x%llx) overlap", t->index,
+					    (unsigned long long)t->paddr,
+					    (unsigned long long)(t->paddr + t->memsz), s->index,
+					    (unsigned long long)s->paddr,
+					    (unsigned long long)(s->paddr + s->memsz));
+		}
+	}
+	return 0;
+}
+
+/*
+ * e_entry is a virtual address. A kernel linked to run high (p_vaddr != p_paddr) starts with
+ * paging off at the physical address its segment maps it to, which is what GRUB
+ * (multiboot_elfxx.c) and QEMU (load_elf) hand over; for a kernel linked where it loads the two
+ * are the same. An entry from the header is physical already.
+ */
+static int find_entry(const struct plan *p, uint32_t *eip, char *err, size_t errlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nseg; i++) {
+		const struct elf_segment *s = &p->seg[i];
+		uint64_t base = p->entry_virtual ? s->vaddr : s->paddr;
+
+		/* Inside RAM, and RAM ends at 4 GiB at most: it fits EIP. */
+		if (p->entry >= base && p->entry - base < s->memsz) {
+			*eip = (uint32_t)(s->paddr + (p->entry - base));
+			return 0;
+		}
+	}
+	return fail(err, errlen, "guest kernel's entry point 0x%llx (%s) lies in none of its "
+		    "loaded segments", (unsigned long long)p->entry,
+		    p->entry_virtual ? "e_entry" : "from the multiboot header");
+}
+
+static void load_segments(uint8_t *ram, const uint8_t *file, const struct plan *p,
+			  struct guest_entry *out)
+{
+	unsigned int i;
+
+	out->image_start = UINT64_MAX;
+	for (i = 0; i < p->nseg; i++) {
+		const struct elf_segment *s = &p->seg[i];
+
+		memcpy(ram + s->paddr, file + s->offset, s->filesz);
+		memset(ram + s->paddr + s->filesz, 0, s->memsz - s->filesz);
+		if (s->paddr < out->image_start)
+			out->image_start = s->paddr;
+		if (s->paddr + s->memsz > out->image_end)
+			out->image_end = s->paddr + s->memsz;
+	}
+}
+
+/* Copies the modules from *cursor on, each on a page boundary; *cursor ends past the last. */
+static int place_modules(uint8_t *ram, uint64_t ram_size, const struct guest_module *mods,
+			 unsigned int nmods, struct mb_info_module *placed, uint64_t *cursor,
+			 const char *ram_text, char *err, size_t errlen)
+{
+	unsigned int i;
+
+	for (i = 0; i < nmods; i++) {
+		uint64_t at = *cursor, size = mods[i].size;
+
+		if (size > ram_size - at)
+			return fail(err, errlen, "guest module %u (%llu bytes) does not fit in guest "
+				    "RAM (%s) after the kernel and the modules before it, from 0x%llx",
+				    i + 1, (unsigned long long)size, ram_text,
+				    (unsigned long long)at);
+		memcpy(ram + at, mods[i].data, size);
+		placed[i] = (struct mb_info_module){
+			.start = (uint32_t)at,
+			.end = (uint32_t)(at + size),
+			.string = mods[i].string,
+		};
+		*cursor = align_up(at + size, PAGE_SIZE);
+	}
+	return 0;
+}
+
+int guest_load(uint8_t *ram, uint64_t ram_size, const struct guest_module *kernel,
+	       const char *cmdline, const struct guest_module *mods, unsigned int nmods,
+	       struct guest_entry *out, char *err, size_t errlen)
+{
+	struct mb_info_module placed[GUEST_MAX_MODULES];
+	struct mb_info_params info = {
+		.cmdline = cmdline, .mods = placed, .nmods = nmods, .ram_size = ram_size,
+	};
+	struct elf_image img;
+	struct mb_header hdr;
+	struct plan plan;
+	uint64_t cursor, need;
+	char ram_text[32];
+
+	memset(out, 0, sizeof(*out));
+	describe_ram(ram_size, ram_text, sizeof(ram_text));
+	if (check_ram(ram_size, ram_text, err, errlen))
+		return -1;
+	if (nmods > GUEST_MAX_MODULES)
+		return fail(err, errlen, "%u guest modules, more than the %u tickvisor passes on",
+			    nmods, GUEST_MAX_MODULES);
+	if (!kernel->size)
+		return fail(err, errlen, "guest kernel module is empty");
+	if (plan_load(kernel, &hdr, &img, &plan, err, errlen) ||
+	    check_segments(&plan, ram_size, ram_text, err, errlen) ||
+	    find_entry(&plan, &out->eip, err, errlen))
+		return -1;
+	load_segments(ram, kernel->data, &plan, out);
+
+	cursor = align_up(out->image_end > HIGH_RAM_START ? out->image_end : HIGH_RAM_START,
+			  PAGE_SIZE);
+	if (place_modules(ram, ram_size, mods, nmods, placed, &cursor, ram_text, err, errlen))
+		return -1;
+	info.protocol = hdr.protocol;
+	need = mb_info_write(&info, ram + cursor, (uint32_t)cursor, ram_size - cursor);
+	if (need > ram_size - cursor)
+		return fail(err, errlen, "the multiboot boot information (%llu bytes) does not fit "
+			    "in guest RAM (%s) after the kernel and its modules, from 0x%llx",
+			    (unsigned long long)need, ram_text, (unsigned long long)cursor);
+
+	out->eax = hdr.protocol == 2 ? MB2_BOOTLOADER_MAGIC : MB1_BOOTLOADER_MAGIC;
+	out->ebx = (uint32_t)cursor;
+	out->protocol = hdr.protocol;
+	out->elf_class = plan.elf_class;
+	return 0;
+}

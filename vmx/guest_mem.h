@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Reading the guest's memory the way the guest sees it: through its own page tables. */
+#ifndef VMX_GUEST_MEM_H
+#define VMX_GUEST_MEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmx/vcpu.h"
+
+/*
+ * Translates a guest linear address with the guest's current paging mode (none, 32-bit,
+ * PAE, 4-level; SDM vol. 3A ch. 4). False when not present or the tables lie outside RAM.
+ */
+bool guest_linear_to_phys(struct vcpu *v, uint64_t linear, uint64_t *gpa);
+
+/* Copies up to len bytes at guest linear address `linear`; returns how many were readable. */
+unsigned int guest_read_linear(struct vcpu *v, uint64_t linear, void *buf, unsigned int len);
+
+/* The guest register that an instruction's 4-bit register number names (4 = RSP). */
+uint64_t guest_gpr_read(struct vcpu *v, unsigned int index);
+void guest_gpr_write(struct vcpu *v, unsigned int index, uint64_t val);
+
+#endif

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch/x86/cpu.h"
+#include "arch/x86/lapic.h"
+#include "arch/x86/log.h"
+#include "arch/x86/platform.h"
+#include "arch/x86/pmm.h"
+#include "arch/x86/serial.h"
+#include "vmx/apic_glue.h"
+#include "vmx/caps.h"
+#include "vmx/ept.h"
+#include "vmx/guest_load.h"
+#include "vmx/io_ports.h"
+#include "vmx/msr_bitmap.h"
+#include "vmx/vcpu.h"
+#include "vmx/vm.h"
+#include "vmx/vmcs.h"
+#include "vmx/vmx_setup.h"
+
+#define SIZE_2M (2ull << 20)
+
+static struct vcpu vcpu;
+
+static uint64_t page_or_fail(const char *what)
+{
+	uint64_t pa = pmm_alloc_page();
+
+	if (!pa)
+		pr_err("out of memory for the %s\n", what);
+	return pa;
+}
+
+/* I/O bitmaps (SDM 25.6.4): a set bit makes the port exit. Only the exit devices do. */
+static void trap_port(struct vmcs_pages *p, uint16_t port)
+{
+	uint8_t *bm = (uint8_t *)(uintptr_t)(port < 0x8000 ? p->io_bitmap_a : p->io_bitmap_b);
+	unsigned int bit = port & 0x7fff;
+
+	bm[bit / 8] |= (uint8_t)(1u << (bit % 8));
+}
+
+static bool alloc_pages(struct vmcs_pages *p)
+{
+	if (!(p->msr_bitmap = page_or_fail("MSR bitmap")) ||
+	    !(p->io_bitmap_a = page_or_fail("I/O bitmap A")) ||
+	    !(p->io_bitmap_b = page_or_fail("I/O bitmap B")) ||
+	    !(p->virtual_apic = page_or_fail("virtual-APIC page")) ||
+	    !(p->apic_access = page_or_fail("APIC-access page")))
+		return false;
+	msr_bitmap_init((uint8_t *)(uintptr_t)p->msr_bitmap);
+	for (uint16_t port = IO_PORT_QEMU_EXIT; port < IO_PORT_QEMU_EXIT + 4; port++)
+		trap_port(p, port);
+	trap_port(p, IO_PORT_BOCHS_SHUTDOWN);
+	trap_port(p, IO_PORT_BOCHS_IODEBUG);
+	trap_port(p, IO_PORT_BOCHS_IODEBUG + 1);
+	return true;
+}
+
+static bool load_guest(const struct mb2_info *mbi, struct guest_entry *entry)
+{
+	struct guest_module kernel, mods[GUEST_MAX_MODULES];
+	unsigned int nmods = 0;
+	char err[200];
+
+	if (mbi->module_count == 0) {
+		pr_err("no guest: give the guest kernel as the first multiboot2 module "
+		       "(module2 /boot/guest.elf [its command line])\n");
+		return false;
+	}
+	kernel = (struct guest_module){
+		(const uint8_t *)(uintptr_t)mbi->modules[0].start,
+		mbi->modules[0].end - mbi->modules[0].start, mbi->modules[0].string,
+	};
+	for (unsigned int i = 1; i < mbi->module_count && nmods < GUEST_MAX_MODULES; i++)
+		mods[nmods++] = (struct guest_module){
+			(const uint8_t *)(uintptr_t)mbi->modules[i].start,
+			mbi->modules[i].end - mbi->modules[i].start, mbi->modules[i].string,
+		};
+	if (guest_load(vcpu.ram, vcpu.ram_size, &kernel, kernel.string, mods, nmods, entry, err,
+		       sizeof(err)) != 0) {
+		pr_err("cannot load the guest kernel: %s\n", err);
+		return false;
+	}
+	pr_info("guest: multiboot%s ELF%d kernel at %#lx-%#lx, entry %#x, %u module(s), "
+		"command line '%s'\n", entry->protocol == 2 ? "2" : " v1", entry->elf_class,
+		entry->image_start, entry->image_end, entry->eip, nmods, kernel.string);
+	return true;
+}
+
+static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts)
+{
+	struct vmcs_pages pages;
+	struct guest_entry entry;
+	uint64_t ram;
+
+	if (!vmx_caps_init() || !vmx_on() || !alloc_pages(&pages))
+		return false;
+	ram = pmm_alloc_contig(opts->guest_mem_bytes, SIZE_2M);
+	if (!ram) {
+		pr_err("guest_mem=%luM does not fit: %lu KiB of host memory are free\n",
+		       opts->guest_mem_bytes >> 20, pmm_free_bytes() >> 10);
+		return false;
+	}
+	vcpu.ram = (uint8_t *)(uintptr_t)ram;
+	vcpu.ram_size = opts->guest_mem_bytes;
+	pr_info("guest RAM: %lu MiB at host %#lx\n", vcpu.ram_size >> 20, ram);
+	if (!load_guest(mbi, &entry))
+		return false;
+	vcpu.eptp = ept_build(ram, vcpu.ram_size, pages.apic_access, mbi);
+	if (!vcpu.eptp) {
+		pr_err("out of memory for the EPT\n");
+		return false;
+	}
+	if (!vmcs_init(&vcpu, &pages, &entry, opts->timer == TIMER_HV) ||
+	    !apic_glue_init(&vcpu, opts, pages.virtual_apic,
+			    (uint8_t *)(uintptr_t)pages.msr_bitmap))
+		return false;
+	apic_glue_describe();
+	return true;
+}
+
+uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts)
+{
+	uint32_t code;
+
+	if (!build_vm(mbi, opts))
+		return EXIT_FAILURE_CODE;
+	pr_info("entering the guest\n");
+	/* The guest programs the shared UART (clearing its FIFO): let ours empty first. */
+	serial_drain();
+	code = vcpu_run(&vcpu);
+	lapic_timer_stop();
+	exit_stats_print(&vcpu, rdtsc());
+	return code;
+}
