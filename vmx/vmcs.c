@@ -4,6 +4,7 @@
 #include "arch/x86/log.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/pmm.h"
+#include "lib/string.h"
 #include "vmx/caps.h"
 #include "vmx/guest_load.h"
 #include "vmx/vmcs.h"
@@ -18,6 +19,15 @@
 /* Guest selectors: what GRUB uses for a multiboot kernel (the protocol leaves them open). */
 #define GUEST_CS	0x10
 #define GUEST_DS	0x18
+/* The entry GDT, in guest RAM the memory map reports free (below the EBDA, above the IVT). */
+#define GUEST_GDT_GPA	0x800
+
+static const uint64_t guest_gdt[4] = {
+	0,
+	0,
+	0x00cf9b000000ffffull,	/* GUEST_CS: flat 32-bit code, execute/read, accessed */
+	0x00cf93000000ffffull,	/* GUEST_DS: flat 32-bit data, read/write, accessed */
+};
 
 extern char vmx_exit_entry[];
 
@@ -135,11 +145,17 @@ static void setup_guest_state(struct vcpu *v, const struct guest_entry *e)
 	vmwrite(VMCS_GUEST_TR_LIMIT, 0xffff);
 	vmwrite(VMCS_GUEST_TR_AR, AR_TSS32_BUSY);
 	/*
-	 * Multiboot leaves GDTR/IDTR undefined until the kernel loads its own: limit 0, so a
-	 * stray access faults cleanly instead of reading whatever lies at address 0.
+	 * Multiboot leaves GDTR undefined until the kernel loads its own, but GRUB's is real and
+	 * describes the selectors it leaves loaded; so does ours, so a kernel that reloads a
+	 * segment register (or checks its limits with LSL) sees the same machine as under GRUB.
+	 * IDTR: limit 0, so a fault before the kernel sets up its IDT is a clean triple fault.
 	 */
-	vmwrite(VMCS_GUEST_GDTR_BASE, 0);
-	vmwrite(VMCS_GUEST_GDTR_LIMIT, 0);
+	uint64_t *gdt = vcpu_gpa_ptr(v, GUEST_GDT_GPA, sizeof(guest_gdt));
+
+	if (gdt)
+		memcpy(gdt, guest_gdt, sizeof(guest_gdt));
+	vmwrite(VMCS_GUEST_GDTR_BASE, GUEST_GDT_GPA);
+	vmwrite(VMCS_GUEST_GDTR_LIMIT, sizeof(guest_gdt) - 1);
 	vmwrite(VMCS_GUEST_IDTR_BASE, 0);
 	vmwrite(VMCS_GUEST_IDTR_LIMIT, 0);
 
