@@ -18,7 +18,7 @@
 struct elf_segment {
 	uint64_t offset;	/* in the file; offset + filesz lies inside it */
 	uint64_t filesz;	/* at most memsz */
-	uint64_t paddr;		/* where it loads: p_paddr, as GRUB and QEMU load multiboot kernels */
+	uint64_t paddr;		/* where it loads: p_paddr, as GRUB and QEMU load multiboot */
 	uint64_t vaddr;		/* p_vaddr, only to find the physical address of e_entry */
 	uint64_t memsz;		/* not 0 */
 	unsigned int index;	/* its program header's index, as `readelf -l` numbers segments */

@@ -89,32 +89,38 @@ static int not_elf(const struct guest_module *kernel, char *err, size_t errlen)
 		    "whose multiboot header gives load addresses", bytes);
 }
 
+/*
+ * An ELF file must be a sound x86 executable even when its header's load addresses are used: its
+ * own errors say more than a missing multiboot header would.
+ */
 static int plan_load(const struct guest_module *kernel, struct mb_header *hdr,
 		     struct elf_image *img, struct plan *p, char *err, size_t errlen)
 {
 	bool is_elf = elf_is_elf(kernel->data, kernel->size);
-	int rc = mb_header_find(kernel->data, kernel->size, hdr, err, errlen);
 
 	memset(p, 0, sizeof(*p));
-	/* Without ELF, only the header's load addresses can say where anything goes. */
-	if (!is_elf && (rc || !hdr->has_load))
-		return not_elf(kernel, err, errlen);
-	if (rc)
+	if (is_elf && elf_parse(kernel->data, kernel->size, img, err, errlen))
 		return -1;
+	/*
+	 * Without ELF, only the header's load addresses can say where anything goes; but where a
+	 * header was found, what is wrong with it says more.
+	 */
+	if (mb_header_find(kernel->data, kernel->size, hdr, err, errlen))
+		return is_elf || hdr->protocol ? -1 : not_elf(kernel, err, errlen);
 	if (hdr->has_load) {
 		/* They beat the ELF program headers, in GRUB and QEMU alike. */
-		*p = (struct plan){ .seg = &hdr->load, .nseg = 1, .entry = hdr->entry };
+		p->seg = &hdr->load;
+		p->nseg = 1;
+		p->entry = hdr->entry;
 		return 0;
 	}
-	if (elf_parse(kernel->data, kernel->size, img, err, errlen))
-		return -1;
-	*p = (struct plan){
-		.seg = img->seg,
-		.nseg = img->nseg,
-		.entry = hdr->has_entry ? hdr->entry : img->entry,
-		.entry_virtual = !hdr->has_entry,
-		.elf_class = img->elf_class,
-	};
+	if (!is_elf)
+		return not_elf(kernel, err, errlen);
+	p->seg = img->seg;
+	p->nseg = img->nseg;
+	p->entry = hdr->has_entry ? hdr->entry : img->entry;
+	p->entry_virtual = !hdr->has_entry;
+	p->elf_class = img->elf_class;
 	return 0;
 }
 
@@ -201,9 +207,9 @@ static int place_modules(uint8_t *ram, uint64_t ram_size, const struct guest_mod
 		uint64_t at = *cursor, size = mods[i].size;
 
 		if (size > ram_size - at)
-			return fail(err, errlen, "guest module %u (%llu bytes) does not fit in guest "
-				    "RAM (%s) after the kernel and the modules before it, from 0x%llx",
-				    i + 1, (unsigned long long)size, ram_text,
+			return fail(err, errlen, "guest module %u (%llu bytes) does not fit in "
+				    "guest RAM (%s) after the kernel and the modules before it, "
+				    "from 0x%llx", i + 1, (unsigned long long)size, ram_text,
 				    (unsigned long long)at);
 		memcpy(ram + at, mods[i].data, size);
 		placed[i] = (struct mb_info_module){

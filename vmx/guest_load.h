@@ -18,12 +18,12 @@
  *	the boot information		on the next page boundary after the last module, with every
  *					string it points to (command lines, "tickvisor")
  *
- * Above the kernel, as GRUB does, so that nothing lands in the legacy area below 1 MiB that the
- * memory map reports reserved, and so that nothing can overlap the kernel. The map reports RAM at
- * 0-0x9fc00 and from 1 MiB to the end of guest RAM; the kernel must not overwrite its modules and
- * boot information before it is done with them (Multiboot 0.6.96 3.3).
+ * Above the kernel and 1 MiB, so that nothing can overlap the kernel or land in the legacy area
+ * that the memory map reports reserved. The map reports RAM at 0-0x9fc00 and from 1 MiB to the
+ * end of guest RAM; the kernel must not overwrite its modules and boot information before it is
+ * done with them (Multiboot 0.6.96 3.3).
  *
- * Entry state is the caller's to set (Multiboot 0.6.96 3.2, Multiboot2 1.0 3.3): 32-bit
+ * Entry state is the caller's to set (Multiboot 0.6.96 3.2, Multiboot2 2.0 3.3): 32-bit
  * protected mode, paging off, CS and DS..SS flat 4 GiB segments, EFLAGS with only bit 1 set, EIP,
  * EAX and EBX as returned here.
  */
@@ -54,10 +54,11 @@ struct guest_entry {
 };
 
 /*
- * Loads kernel into ram (ram_size bytes, more than 1 MiB and at most 4 GiB), nmods modules after
- * it (at most GUEST_MAX_MODULES) and the boot information, with cmdline (NULL reads as "") as the
- * kernel's command line. Nothing in kernel is trusted. Returns 0 with *out filled in, or -1 with
- * a sentence in err that names the problem; guest RAM may then hold part of the image.
+ * Loads kernel into ram (ram_size bytes: whole 4 KiB pages, more than 1 MiB, at most 4 GiB),
+ * nmods modules after it (at most GUEST_MAX_MODULES) and the boot information, with cmdline (NULL
+ * reads as "") as the kernel's command line. Nothing in kernel is trusted. Returns 0 with *out
+ * filled in, or -1 with a sentence in err that names the problem (under 192 characters); guest
+ * RAM may then hold part of the image.
  */
 int guest_load(uint8_t *ram, uint64_t ram_size, const struct guest_module *kernel,
 	       const char *cmdline, const struct guest_module *mods, unsigned int nmods,

@@ -37,12 +37,12 @@
 #define MB1_UNDERSTOOD		(MB1_PAGE_ALIGN | MB1_MEMORY_INFO | MB1_VIDEO_MODE)
 #define MB1_AOUT_KLUDGE		(1u << 16)	/* load by the address fields, not by ELF */
 
-/* multiboot2 header (Multiboot2 1.0, 3.1.1): offsets from the magic. */
+/* multiboot2 header (Multiboot2 2.0, 3.1.1 and 3.1.2): offsets from the magic. */
 #define MB2_ARCH		4
 #define MB2_HEADER_LENGTH	8
 #define MB2_FIXED_SIZE		16	/* magic, architecture, header_length, checksum: sum 0 */
 #define MB2_ARCH_I386		0	/* 32-bit protected mode */
-#define MB2_ALIGN		8	/* the header and each of its tags (3.1.3) */
+#define MB2_ALIGN		8	/* the header (3.1.1) and each of its tags (3.1.3) */
 
 /* A header tag (3.1.3): u16 type, u16 flags, u32 size. */
 #define HTAG_FLAGS		2
@@ -212,8 +212,9 @@ static int addr_segment(uint64_t size, uint64_t off, uint32_t header_addr, uint3
 	s->filesz = size - s->offset;
 	if (load_end_addr) {
 		if (load_end_addr < load_addr)
-			return fail(err, errlen, "guest kernel's multiboot header has load_end_addr "
-				    "0x%x below load_addr 0x%x", load_end_addr, load_addr);
+			return fail(err, errlen, "guest kernel's multiboot header has "
+				    "load_end_addr 0x%x below load_addr 0x%x", load_end_addr,
+				    load_addr);
 		if (load_end_addr - load_addr > s->filesz)
 			return fail(err, errlen, "guest kernel's multiboot header loads 0x%x bytes "
 				    "from file offset 0x%llx, past the end of the file (0x%llx "
@@ -299,14 +300,16 @@ static int header_tag(const uint8_t *tag, uint32_t type, uint16_t flags, uint32_
 		out->has_entry = true;
 		out->entry = rd32(tag + ENTRY_ADDR);
 		return 0;
+	/*
+	 * Nothing to do: the guest keeps the PC's text console (flags tag, 3.1.9); modules are
+	 * always page-aligned (3.1.11); the EFI tags apply only to an image booted from EFI
+	 * (3.1.7, 3.1.8, 3.1.12), which the guest is not.
+	 */
 	case HTAG_CONSOLE:
-		/* The guest keeps the PC's text console; no console tag is passed (3.1.7). */
 	case HTAG_MODULE_ALIGN:
-		/* Modules are always page-aligned. */
 	case HTAG_EFI_BS:
 	case HTAG_ENTRY_EFI32:
 	case HTAG_ENTRY_EFI64:
-		/* These apply only when the image is booted from EFI (3.1.10-3.1.12). */
 		return 0;
 	default:
 		/* Framebuffer (no video mode is set), relocatable (no relocation), the unknown. */
@@ -343,9 +346,9 @@ static int parse_mb2(const uint8_t *file, uint64_t size, uint64_t off, struct mb
 		flags = rd16(h + t + HTAG_FLAGS);
 		tsize = rd32(h + t + HTAG_SIZE);
 		if (tsize > len - t)
-			return fail(err, errlen, "guest kernel's multiboot2 header tag at offset %llu "
-				    "(type %u, %u bytes) runs past the header's end (%u bytes)",
-				    (unsigned long long)t, type, tsize, len);
+			return fail(err, errlen, "guest kernel's multiboot2 header tag at offset "
+				    "%llu (type %u, %u bytes) runs past the header's end (%u "
+				    "bytes)", (unsigned long long)t, type, tsize, len);
 		if (type == HTAG_END && tsize >= HTAG_HDR_SIZE)
 			break;
 		if (tsize < (type < ARRAY_SIZE(htags) ? htags[type].min_size : HTAG_HDR_SIZE))

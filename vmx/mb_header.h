@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The multiboot header a kernel image carries to tell its loader how to boot it: the v1 header
- * (Multiboot 0.6.96, section 3.1) and the multiboot2 header (Multiboot2 1.0, section 3.1). Found
+ * (Multiboot 0.6.96, section 3.1) and the multiboot2 header (Multiboot2 2.0, section 3.1). Found
  * and checked here, over the image's bytes as they come from outside the hypervisor.
  *
  * When an image has both, multiboot2 wins: GRUB boots whichever its command asks for
@@ -39,7 +39,9 @@ struct mb_header {
 /*
  * Finds the header (multiboot2 first) and checks everything in it that tickvisor must honour or
  * refuse: unknown required v1 flags, required multiboot2 tags and requested information it cannot
- * provide, load addresses that do not fit the file. Returns 0, or -1 with a sentence in err.
+ * provide, load addresses that do not fit the file. Returns 0, or -1 with a sentence in err;
+ * out->protocol is then 0 when no header was found, and the header's protocol when it was found
+ * and failed a check.
  */
 int mb_header_find(const uint8_t *file, uint64_t size, struct mb_header *out, char *err,
 		   size_t errlen);

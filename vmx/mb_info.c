@@ -21,7 +21,7 @@
 #define MB1_LOADER_NAME		64
 #define MB1_INFO_SIZE		88	/* up to the VBE fields, the last that 0.6.96 defines */
 #define MB1_MOD_SIZE		16	/* mod_start, mod_end, string, reserved */
-#define MB1_MMAP_ENTRY		24	/* u32 size (= 20, not counting itself), base, length, type */
+#define MB1_MMAP_ENTRY		24	/* u32 size (20: not counting itself), base, length, type */
 #define MB1_MMAP_ENTRY_SIZE	20
 
 #define MB1_INFO_MEMORY		(1u << 0)	/* mem_lower, mem_upper */
@@ -30,7 +30,7 @@
 #define MB1_INFO_MMAP		(1u << 6)
 #define MB1_INFO_LOADER_NAME	(1u << 9)
 
-/* multiboot2 information (Multiboot2 1.0, 3.6). */
+/* multiboot2 information (Multiboot2 2.0, 3.6). */
 #define MB2_INFO_HDR		8	/* u32 total_size, u32 reserved */
 #define MB2_TAG_HDR		8	/* u32 type, u32 size */
 #define MB2_TAG_ALIGN		8

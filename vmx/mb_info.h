@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The boot information a multiboot loader hands the kernel it boots (EBX at entry): the v1
- * structure (Multiboot 0.6.96, section 3.3) or the multiboot2 tags (Multiboot2 1.0, section 3.6),
+ * structure (Multiboot 0.6.96, section 3.3) or the multiboot2 tags (Multiboot2 2.0, section 3.6),
  * written into guest RAM. The guest's memory is described as a PC's: RAM below 639 KiB, the
  * legacy area up to 1 MiB reserved, RAM from 1 MiB to the end of guest RAM.
  */
