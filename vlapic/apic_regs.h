@@ -51,7 +51,8 @@
 
 /* Version register (SDM 11.4.8 figure 11-7) */
 #define VLAPIC_VERSION_VALUE	0x14u		/* an integrated APIC, as every Core part */
-#define VLAPIC_VERSION_MAXLVT	(6u << 16)	/* 7 LVTs: CMCI, timer, thermal, perf, LINT0/1, error */
+/* max LVT entry 6: seven LVTs, CMCI, timer, thermal, perf, LINT0, LINT1, error */
+#define VLAPIC_VERSION_MAXLVT	(6u << 16)
 #define VLAPIC_VERSION_EOI_SUPP	(1u << 24)	/* EOI-broadcast suppression supported */
 
 /* Spurious-interrupt vector register (SDM 11.9 figure 11-23) */

@@ -65,7 +65,7 @@ static void send(struct vlapic *v, uint32_t lo, uint32_t dest)
 		return;
 	default:
 		if (vlapic_once(v, VLAPIC_ONCE_IPI_MODE))
-			vlapic_log(v, VLAPIC_LOG_WARN, "IPI delivery mode %u not supported, ignored",
+			vlapic_log(v, VLAPIC_LOG_WARN, "IPI delivery mode %u unsupported, ignored",
 				   (lo & VLAPIC_ICR_DELIVERY) >> 8);
 		return;
 	}

@@ -52,10 +52,10 @@ bool vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t val)
  */
 void vlapic_apic_write(struct vlapic *v, uint32_t offset)
 {
-	unsigned int right = vlapic_mode(v) == VLAPIC_MODE_X2APIC ? VLAPIC_X2APIC_W : VLAPIC_XAPIC_W;
+	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
 
-	if (!(vlapic_reg_access(offset) & right)) {
-		vlapic_log(v, VLAPIC_LOG_ERROR, "APIC-write exit at offset 0x%x not expected", offset);
+	if (!(vlapic_reg_access(offset) & (x2apic ? VLAPIC_X2APIC_W : VLAPIC_XAPIC_W))) {
+		vlapic_log(v, VLAPIC_LOG_ERROR, "unexpected APIC-write exit at 0x%x", offset);
 		return;
 	}
 	if (!vlapic_reg_write(v, offset, vlapic_get_reg(v, offset)))

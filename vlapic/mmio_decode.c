@@ -186,8 +186,8 @@ const char *vlapic_mmio_decode_strerror(enum vlapic_decode_error err)
 	case VLAPIC_DECODE_REP:
 		return "a REP/REPNE prefix on an APIC access is not supported";
 	case VLAPIC_DECODE_OPERAND_SIZE:
-		return "the access is not 32 bits wide (0x66, REX.W or a byte form): APIC registers "
-		       "take 32-bit accesses only";
+		return "the access is not 32 bits wide (0x66, REX.W or a byte form): "
+		       "APIC registers take 32-bit accesses only";
 	case VLAPIC_DECODE_ADDRESS_SIZE:
 		return "the address-size prefix 0x67 is not supported";
 	case VLAPIC_DECODE_NOT_MEMORY:

@@ -138,7 +138,7 @@ static void lvt_write(struct vlapic *v, unsigned int off, uint32_t val)
 		if ((val & VLAPIC_LVT_TIMER_MODE) == VLAPIC_LVT_TIMER_MODE) {
 			/* mode 11 is reserved (SDM table 11-2): keep the mode the timer has */
 			if (vlapic_once(v, VLAPIC_ONCE_TIMER_MODE))
-				vlapic_log(v, VLAPIC_LOG_WARN, "LVT timer: reserved mode 11 ignored");
+				vlapic_log(v, VLAPIC_LOG_WARN, "LVT timer mode 11 ignored");
 			val = (val & ~VLAPIC_LVT_TIMER_MODE) | v->timer.mode;
 		}
 		vlapic_timer_lvtt_write(v, val);
@@ -216,7 +216,7 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 		vlapic_self_ipi(v, val);
 		return true;
 	default:
-		vlapic_log(v, VLAPIC_LOG_DEBUG, "write 0x%x to read-only APIC register 0x%x ignored",
+		vlapic_log(v, VLAPIC_LOG_DEBUG, "write 0x%x to read-only register 0x%x ignored",
 			   val, off);
 		return false;
 	}

@@ -67,6 +67,8 @@ static void fire(struct vlapic *v, uint64_t now, bool measure)
 		if (measure) {
 			t->wait_pending = true;
 			t->wait_target = t->target;
+			t->wait_armed = t->backend_deadline;
+			t->wait_tune = now >= t->backend_deadline;
 		}
 		break;
 	case VLAPIC_COALESCED:
@@ -107,8 +109,12 @@ bool vlapic_timer_check(struct vlapic *v)
 	struct vlapic_timer *t = &v->timer;
 	uint64_t now = vlapic_now(v);
 
-	/* the backend went off `advance` early: vlapic_timer_entry holds the entry back */
-	if (!t->armed || now + t->advance < t->target) {
+	/*
+	 * Due once less than the advance away (vlapic_timer_entry holds the entry back to the
+	 * target), and at the latest when the backend goes off: auto tuning may have shrunk the
+	 * advance since it was armed, and the backend would not go off again.
+	 */
+	if (!t->armed || (now + t->advance < t->target && now < t->backend_deadline)) {
 		vlapic_timer_recheck_range(v, now);
 		return false;
 	}

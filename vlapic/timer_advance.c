@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Timer advance: the backend is armed `advance` TSC ticks before the target, so that the exit,
- * the expiry handling and the injection are done by the time the target comes; the last VM
- * entry before the guest sees the interrupt then waits for the target itself, so the guest never
- * sees its timer early. With timer_advance=auto the advance follows the lateness measured at that
- * entry (entry TSC - target, before the wait): late means the advance is too short, early that
- * it is too long. Each sample moves it by an eighth of the error, at least one tick, within
- * [0, advance_max]: from a constant exit cost C it converges to exactly C. A sample further off
- * than advance_max (a guest with IF=0 that needed an interrupt window, a long unrelated exit)
- * says nothing about the exit cost and is not used for tuning.
+ * the expiry handling and the injection are done by the time the target comes; the VM entry
+ * that carries the interrupt then waits for the target itself, so the guest never sees its
+ * timer early. Lateness (entry TSC - target, before that wait; < 0 is early) goes to the
+ * statistics.
+ *
+ * With timer_advance=auto the advance follows the cost it has to absorb: entry TSC - the point
+ * the backend was armed for, sampled on expiries that the backend itself brought. Each sample
+ * moves the advance by an eighth of its error, at least one tick, within [0, advance_max]: from
+ * a constant cost C it converges to exactly C and stays there. Measuring the cost rather than
+ * the lateness keeps it right although the next expiry is armed before this one is measured. A
+ * sample further off than advance_max (a guest with IF=0 that needed an interrupt window, a
+ * long unrelated exit) says nothing about the cost and is left out.
  */
 #include "vlapic/internal.h"
 
@@ -37,16 +41,16 @@ void vlapic_timer_advance_init(struct vlapic *v)
 	v->stats.advance_tsc = t->advance;
 }
 
-static void tune(struct vlapic *v, int64_t late)
+static void tune(struct vlapic *v, int64_t cost)
 {
 	struct vlapic_timer *t = &v->timer;
-	int64_t max = t->advance_max, step, next;
+	int64_t max = t->advance_max, error = cost - (int64_t)t->advance, step, next;
 
-	if (!late || late > max || late < -max)
+	if (!error || error > max || error < -max)
 		return;
-	step = late / (1 << ADVANCE_GAIN_SHIFT);
+	step = error / (1 << ADVANCE_GAIN_SHIFT);
 	if (!step)
-		step = late > 0 ? 1 : -1;
+		step = error > 0 ? 1 : -1;
 	next = (int64_t)t->advance + step;
 	if (next < 0)
 		next = 0;
@@ -75,8 +79,8 @@ void vlapic_timer_entry(struct vlapic *v)
 	} else if (late > v->stats.lateness_max) {
 		v->stats.lateness_max = late;
 	}
-	if (v->cfg.advance_mode == VLAPIC_ADVANCE_AUTO)
-		tune(v, late);
+	if (v->cfg.advance_mode == VLAPIC_ADVANCE_AUTO && t->wait_tune)
+		tune(v, (int64_t)(start - t->wait_armed));
 	for (now = start; now < t->wait_target; now = vlapic_now(v))
 		;
 	v->stats.wait_tsc += now - start;

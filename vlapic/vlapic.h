@@ -47,7 +47,7 @@ enum vlapic_log_level {
 
 /* Where timer expiries come from (boot option timer=hv|sw) */
 enum vlapic_timer_backend {
-	VLAPIC_TIMER_HV,		/* VMX-preemption timer, sw while halted or out of its range */
+	VLAPIC_TIMER_HV,		/* VMX-preemption timer; sw while halted or out of range */
 	VLAPIC_TIMER_SW,		/* the host LAPIC timer only */
 };
 
@@ -65,7 +65,7 @@ struct vlapic_config {
 	uint32_t apic_id;		/* x2APIC ID; the xAPIC ID is its low 8 bits */
 	bool bsp;			/* IA32_APIC_BASE.BSP */
 	bool x2apic_supported;		/* CPUID.01H:ECX.x2APIC[bit 21] as the guest sees it */
-	bool tsc_deadline_supported;	/* CPUID.01H:ECX.TSC_Deadline[bit 24] as the guest sees it */
+	bool tsc_deadline_supported;	/* CPUID.01H:ECX.TSC_Deadline[bit 24], as above */
 	uint8_t maxphyaddr;		/* guest physical-address width: bounds the APIC base */
 	uint64_t tsc_hz;		/* host TSC frequency; 1 Hz to 2^56 Hz */
 	uint32_t min_period_us;		/* shortest periodic timer period; 0 = no limit */
@@ -117,7 +117,7 @@ struct vlapic_stats {
 	uint64_t fires;			/* expiries (every mode; masked ones included) */
 	uint64_t posted;		/* expiries that set the timer vector in IRR */
 	uint64_t masked;		/* expiries not delivered: LVT masked or vector illegal */
-	uint64_t missed;		/* expiries coalesced: the vector was still pending in IRR */
+	uint64_t missed;		/* expiries coalesced: the vector was still in IRR */
 	uint64_t clamped;		/* periods skipped because the host fell a period behind */
 	uint64_t min_period_raised;	/* periodic timers raised to min_period_us */
 	uint64_t hv_arms;		/* deadlines handed to the preemption timer */
@@ -151,6 +151,8 @@ struct vlapic_timer {
 	uint64_t advance_max;		/* AUTO bound, TSC ticks */
 	bool wait_pending;		/* a timer vector was posted; measure it at VM entry */
 	uint64_t wait_target;		/* the deadline of that vector */
+	uint64_t wait_armed;		/* where its backend was armed */
+	bool wait_tune;			/* it came from the backend: a sample of the exit cost */
 };
 
 /* One vCPU's local APIC. All fields are private to vlapic/: use the functions below. */

@@ -24,7 +24,7 @@ GUEST_ENTRY1   := $(GUEST_B)/tests/guest/lib/entry-mb1.o
 GUEST_ENTRY2   := $(GUEST_B)/tests/guest/lib/entry-mb2.o
 
 GUEST_ELFS     += $(GUEST_B)/mbtest.elf $(GUEST_B)/mbtest2.elf $(GUEST_B)/mbtest64.elf \
-		  $(GUEST_B)/hello.elf
+		  $(GUEST_B)/hello.elf $(GUEST_B)/timer.elf
 # The modules mbtest expects (modules=N), next to the kernels for the ISO builders.
 GUEST_FIXTURES := $(patsubst tests/guest/fixtures/%,$(GUEST_B)/%, \
 		  $(wildcard tests/guest/fixtures/*.bin))
@@ -67,6 +67,9 @@ $(GUEST_B)/mbtest64.elf: $(GUEST_B)/mbtest.elf
 
 $(GUEST_B)/hello.elf: $(GUEST_ENTRY1) $(GUEST_B)/tests/guest/hello.c.o $(GUEST_LIB) $(GUEST_LDS)
 	$(call guest_link,$(GUEST_ENTRY1),$(GUEST_B)/tests/guest/hello.c.o)
+
+$(GUEST_B)/timer.elf: $(GUEST_ENTRY1) $(GUEST_B)/tests/guest/timer.c.o $(GUEST_LIB) $(GUEST_LDS)
+	$(call guest_link,$(GUEST_ENTRY1),$(GUEST_B)/tests/guest/timer.c.o)
 
 $(GUEST_B)/%.bin: tests/guest/fixtures/%.bin
 	@mkdir -p $(dir $@)

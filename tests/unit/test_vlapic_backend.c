@@ -1,0 +1,363 @@
+/* SPDX-License-Identifier: MIT */
+/* Timer backends (hv, sw, range fallback, HLT) and the timer advance, against the fake TSC. */
+#include "tests/unit/vlapic_fake_env.h"
+
+#define VEC		0x40
+#define PERIOD		1000000u	/* 1 ms at 1 GHz, divide by 1 */
+
+static struct fake_env *new_with(void (*tweak)(struct vlapic_config *cfg))
+{
+	struct vlapic_config cfg;
+	struct fake_env *f;
+
+	fake_config(&cfg);
+	tweak(&cfg);
+	f = fake_new(&cfg);
+	fake_write(f, VLAPIC_REG_SVR, 0x1ff);
+	fake_write(f, VLAPIC_REG_TDCR, 0xb);
+	return f;
+}
+
+static void arm(struct fake_env *f, uint32_t mode, uint32_t tmict)
+{
+	fake_write(f, VLAPIC_REG_LVT_TIMER, VEC | mode);
+	fake_write(f, VLAPIC_REG_TMICT, tmict);
+}
+
+static void cfg_default(struct vlapic_config *cfg)
+{
+	(void)cfg;
+}
+
+static void cfg_sw(struct vlapic_config *cfg)
+{
+	cfg->backend = VLAPIC_TIMER_SW;
+}
+
+static void cfg_no_pt(struct vlapic_config *cfg)
+{
+	cfg->hv_available = false;
+}
+
+static void cfg_range(struct vlapic_config *cfg)
+{
+	cfg->hv_max_delta = 100000;
+}
+
+static void cfg_fixed_advance(struct vlapic_config *cfg)
+{
+	cfg->advance_mode = VLAPIC_ADVANCE_FIXED;
+	cfg->advance_ns = 500;
+}
+
+static void cfg_auto(struct vlapic_config *cfg)
+{
+	cfg->advance_mode = VLAPIC_ADVANCE_AUTO;
+	cfg->advance_max_ns = 20000;
+}
+
+static void cfg_auto_high_start(struct vlapic_config *cfg)
+{
+	cfg_auto(cfg);
+	cfg->advance_ns = 15000;
+}
+
+static void hv_by_default(void **state)
+{
+	struct fake_env *f = new_with(cfg_default);
+	uint64_t t0 = f->tsc, dl;
+
+	(void)state;
+	assert_false(vlapic_hv_deadline(&f->v, &dl));
+	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
+	assert_true(f->hv_armed);
+	assert_false(f->sw_armed);
+	assert_true(vlapic_hv_deadline(&f->v, &dl));
+	assert_int_equal(dl, t0 + PERIOD);
+	assert_true(fake_expire(f));
+	assert_true(vlapic_hv_deadline(&f->v, &dl));
+	assert_int_equal(dl, t0 + 2 * PERIOD);
+	assert_int_equal(f->sw_arm_calls, 0);
+	assert_int_equal(vlapic_stats(&f->v)->hv_arms, 2);
+	/* stopping the timer releases the backend */
+	fake_write(f, VLAPIC_REG_TMICT, 0);
+	assert_false(f->hv_armed);
+	assert_false(vlapic_hv_deadline(&f->v, &dl));
+	assert_int_equal(f->hv_cancel_calls, 1);
+	fake_free(f);
+}
+
+static void sw_only(void **state)
+{
+	void (*const cfgs[])(struct vlapic_config *) = { cfg_sw, cfg_no_pt };
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		struct fake_env *f = new_with(cfgs[i]);
+		uint64_t t0 = f->tsc, dl;
+
+		arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
+		assert_true(f->sw_armed);
+		assert_int_equal(f->sw_deadline, t0 + PERIOD);
+		assert_false(vlapic_hv_deadline(&f->v, &dl));
+		assert_true(fake_expire(f));
+		assert_int_equal(f->sw_deadline, t0 + 2 * PERIOD);
+		/* HLT changes nothing for sw */
+		vlapic_vcpu_blocking(&f->v);
+		vlapic_vcpu_unblocking(&f->v);
+		assert_true(f->sw_armed);
+		assert_int_equal(f->hv_arm_calls, 0);
+		assert_int_equal(vlapic_stats(&f->v)->sw_arms, 2);
+		fake_free(f);
+	}
+}
+
+static void hv_refused(void **state)
+{
+	struct fake_env *f = new_with(cfg_default);
+	uint64_t dl;
+
+	(void)state;
+	f->hv_refuse = true;
+	arm(f, VLAPIC_TIMER_ONESHOT, PERIOD);
+	assert_true(f->sw_armed);
+	assert_false(vlapic_hv_deadline(&f->v, &dl));
+	assert_int_equal(vlapic_stats(&f->v)->hv_refused, 1);
+	/* the next deadline tries hv again */
+	f->hv_refuse = false;
+	fake_write(f, VLAPIC_REG_TMICT, PERIOD / 2);
+	assert_true(f->hv_armed);
+	assert_false(f->sw_armed);
+	fake_free(f);
+}
+
+/* Beyond the preemption timer's reach: sw, and back to hv once the deadline is in range. */
+static void hv_range_fallback(void **state)
+{
+	struct fake_env *f = new_with(cfg_range);
+	uint64_t t0 = f->tsc, dl;
+
+	(void)state;
+	arm(f, VLAPIC_TIMER_ONESHOT, 300000);
+	assert_true(f->sw_armed);
+	assert_false(f->hv_armed);
+	assert_int_equal(f->sw_deadline, t0 + 300000);
+	assert_int_equal(vlapic_stats(&f->v)->hv_range_fallbacks, 1);
+	/* an unrelated exit, still out of range */
+	f->tsc = t0 + 199999;
+	assert_false(vlapic_timer_check(&f->v));
+	assert_true(f->sw_armed);
+	/* in range now */
+	f->tsc = t0 + 200000;
+	assert_false(vlapic_timer_check(&f->v));
+	assert_true(f->hv_armed);
+	assert_false(f->sw_armed);
+	assert_true(vlapic_hv_deadline(&f->v, &dl));
+	assert_int_equal(dl, t0 + 300000);
+	assert_true(fake_expire(f));
+	assert_true(fake_irr(f, VEC));
+	/* an in-range timer goes straight to hv */
+	fake_write(f, VLAPIC_REG_TMICT, 100000);
+	assert_true(f->hv_armed);
+	assert_int_equal(vlapic_stats(&f->v)->hv_range_fallbacks, 1);
+	/* a far TSC deadline also falls back */
+	fake_write(f, VLAPIC_REG_LVT_TIMER, VEC | VLAPIC_TIMER_DEADLINE);
+	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 5000000);
+	assert_true(f->sw_armed);
+	assert_false(f->hv_armed);
+	assert_int_equal(vlapic_stats(&f->v)->hv_range_fallbacks, 2);
+	fake_free(f);
+}
+
+static void hlt_moves_to_sw(void **state)
+{
+	struct fake_env *f = new_with(cfg_default);
+	uint64_t t0 = f->tsc, dl;
+
+	(void)state;
+	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
+	assert_true(f->hv_armed);
+	vlapic_vcpu_blocking(&f->v);
+	assert_false(f->hv_armed);
+	assert_true(f->sw_armed);
+	assert_int_equal(f->sw_deadline, t0 + PERIOD);
+	assert_false(vlapic_hv_deadline(&f->v, &dl));
+	/* the host LAPIC wakes the host; the periodic re-arm stays on sw while halted */
+	assert_true(fake_expire(f));
+	assert_true(f->sw_armed);
+	assert_int_equal(f->sw_deadline, t0 + 2 * PERIOD);
+	vlapic_vcpu_unblocking(&f->v);
+	assert_true(f->hv_armed);
+	assert_false(f->sw_armed);
+	assert_int_equal(f->hv_deadline, t0 + 2 * PERIOD);
+	/* halting with the timer stopped arms nothing */
+	fake_write(f, VLAPIC_REG_TMICT, 0);
+	vlapic_vcpu_blocking(&f->v);
+	assert_false(f->hv_armed || f->sw_armed);
+	vlapic_vcpu_unblocking(&f->v);
+	assert_false(f->hv_armed || f->sw_armed);
+	fake_free(f);
+}
+
+static void fixed_advance(void **state)
+{
+	struct fake_env *f = new_with(cfg_fixed_advance);
+	const struct vlapic_stats *st = vlapic_stats(&f->v);
+	uint64_t t0 = f->tsc, target = t0 + PERIOD;
+
+	(void)state;
+	assert_int_equal(st->advance_tsc, 500);
+	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
+	assert_int_equal(f->hv_deadline, target - 500);
+	/* not before the advance */
+	f->tsc = target - 501;
+	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_irr(f, VEC));
+	/* posted 500 ticks early; the entry waits for the deadline itself */
+	f->tsc = target - 500;
+	assert_true(vlapic_timer_check(&f->v));
+	assert_true(fake_irr(f, VEC));
+	assert_int_equal(f->hv_deadline, target + PERIOD - 500);
+	f->tsc += 100;
+	f->tsc_step = 1;
+	vlapic_timer_entry(&f->v);
+	assert_true(f->tsc >= target && f->tsc <= target + 1);
+	assert_int_equal(st->lateness_samples, 1);
+	assert_int_equal(st->lateness_min, -400);
+	assert_true(st->wait_tsc >= 400 && st->wait_tsc <= 401);
+	assert_int_equal(st->advance_tsc, 500);
+	/* nothing posted, nothing to wait for */
+	f->tsc_step = 0;
+	vlapic_timer_entry(&f->v);
+	assert_int_equal(st->lateness_samples, 1);
+	fake_free(f);
+}
+
+/*
+ * A constant exit-to-entry cost of C ticks: from advance 0 (and from above), auto tuning must
+ * reach exactly C (or its bound), stay within the bound all the way, and then enter right at the
+ * deadline. The TSC moves one tick per read only inside vlapic_timer_entry, so that the cost
+ * stays exactly C; the entry then ends one read past max(entry, deadline).
+ */
+static void run_auto(void (*tweak)(struct vlapic_config *), uint64_t cost, uint64_t expect)
+{
+	struct fake_env *f = new_with(tweak);
+	const struct vlapic_stats *st = vlapic_stats(&f->v);
+	uint64_t t0 = f->tsc, target, entry;
+
+	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
+	for (int i = 0; i <= 300; i++) {
+		/* the backend was armed with the advance of the time: ask the period instead */
+		target = t0 + (i + 1) * (uint64_t)PERIOD;
+		assert_true(fake_expire(f));
+		f->tsc += cost;
+		entry = f->tsc;
+		f->tsc_step = 1;
+		vlapic_timer_entry(&f->v);
+		f->tsc_step = 0;
+		assert_int_equal(f->tsc, (entry > target ? entry : target) + 1);
+		assert_true(st->advance_tsc <= 20000);
+		assert_int_equal(fake_take_and_eoi(f), VEC);
+	}
+	/* converged: the guest is entered at the deadline, or as close as the bound allows */
+	assert_int_equal(st->advance_tsc, expect);
+	assert_int_equal(entry, target + cost - expect);
+	assert_int_equal(st->lateness_samples, 301);
+	fake_free(f);
+}
+
+static void auto_advance_converges(void **state)
+{
+	(void)state;
+	run_auto(cfg_auto, 3000, 3000);
+	run_auto(cfg_auto_high_start, 3000, 3000);
+	run_auto(cfg_auto, 7, 7);
+	run_auto(cfg_auto, 19990, 19990);
+	/* a cost beyond the bound: the advance stops at the bound */
+	run_auto(cfg_auto_high_start, 30000, 20000);
+}
+
+static void auto_advance_spins_when_early(void **state)
+{
+	struct fake_env *f = new_with(cfg_auto_high_start);
+	const struct vlapic_stats *st = vlapic_stats(&f->v);
+	uint64_t target;
+
+	(void)state;
+	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
+	target = f->hv_deadline + 15000;
+	assert_true(fake_expire(f));
+	f->tsc += 1000;
+	f->tsc_step = 3;
+	vlapic_timer_entry(&f->v);
+	assert_true(f->tsc >= target && f->tsc < target + 3 * 2);
+	/* 14000 early: the advance shrinks by an eighth of it */
+	assert_int_equal(st->lateness_min, -14000);
+	assert_int_equal(st->advance_tsc, 15000 - 14000 / 8);
+	fake_free(f);
+}
+
+/* A sample further off than the bound (an interrupt window, a long exit) is not used. */
+static void auto_advance_ignores_outliers(void **state)
+{
+	struct fake_env *f = new_with(cfg_auto);
+	const struct vlapic_stats *st = vlapic_stats(&f->v);
+
+	(void)state;
+	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
+	assert_true(fake_expire(f));
+	f->tsc += 20001;
+	vlapic_timer_entry(&f->v);
+	assert_int_equal(st->advance_tsc, 0);
+	assert_int_equal(st->lateness_max, 20001);
+	assert_int_equal(fake_take_and_eoi(f), VEC);
+	assert_true(fake_expire(f));
+	f->tsc += 800;
+	vlapic_timer_entry(&f->v);
+	assert_int_equal(st->advance_tsc, 100);
+	assert_int_equal(st->lateness_min, 800);
+	assert_int_equal(st->lateness_max, 20001);
+	fake_free(f);
+}
+
+/* Only expiries that posted a vector are measured; the off mode never waits. */
+static void advance_off(void **state)
+{
+	struct fake_env *f = new_with(cfg_default);
+	const struct vlapic_stats *st = vlapic_stats(&f->v);
+	uint64_t t0 = f->tsc;
+
+	(void)state;
+	arm(f, VLAPIC_TIMER_PERIODIC | VLAPIC_LVT_MASKED, PERIOD);
+	assert_int_equal(f->hv_deadline, t0 + PERIOD);
+	assert_true(fake_expire(f));
+	vlapic_timer_entry(&f->v);
+	assert_int_equal(st->lateness_samples, 0);
+	fake_write(f, VLAPIC_REG_LVT_TIMER, VEC | VLAPIC_TIMER_PERIODIC);
+	assert_true(fake_expire(f));
+	f->tsc += 250;
+	vlapic_timer_entry(&f->v);
+	assert_int_equal(st->lateness_samples, 1);
+	assert_int_equal(st->lateness_max, 250);
+	assert_int_equal(st->advance_tsc, 0);
+	assert_int_equal(st->wait_tsc, 0);
+	fake_free(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(hv_by_default),
+		cmocka_unit_test(sw_only),
+		cmocka_unit_test(hv_refused),
+		cmocka_unit_test(hv_range_fallback),
+		cmocka_unit_test(hlt_moves_to_sw),
+		cmocka_unit_test(fixed_advance),
+		cmocka_unit_test(auto_advance_converges),
+		cmocka_unit_test(auto_advance_spins_when_early),
+		cmocka_unit_test(auto_advance_ignores_outliers),
+		cmocka_unit_test(advance_off),
+	};
+
+	return cmocka_run_group_tests_name("vlapic_backend", tests, NULL, NULL);
+}
