@@ -40,7 +40,7 @@
 #define VLAPIC_MSR_TSC_DEADLINE	0x6e0	/* IA32_TSC_DEADLINE (SDM 11.5.4.1) */
 #define VLAPIC_MSR_X2APIC_FIRST	0x800	/* x2APIC register range (SDM 11.12.1.2) */
 #define VLAPIC_MSR_X2APIC_LAST	0x8ff
-#define VLAPIC_MSR_X2APIC_TMCCT	0x839	/* the one x2APIC read the glue must always intercept */
+#define VLAPIC_MSR_X2APIC_TMCCT	0x839	/* computed: the glue must always intercept its reads */
 
 /* IA32_APIC_BASE (SDM 11.4.4 figure 11-5, 11.12.1) */
 #define VLAPIC_BASE_BSP		(1ull << 8)	/* bootstrap processor, read-only */
@@ -98,6 +98,7 @@
 #define VLAPIC_ICR_SELF		(1u << 18)	/*   01 self */
 #define VLAPIC_ICR_ALL		(2u << 18)	/*   10 all including self */
 #define VLAPIC_ICR_OTHERS	(3u << 18)	/*   11 all excluding self */
+#define VLAPIC_ICR_DEST_XAPIC	0xff000000u	/* xAPIC destination: ICR high bits 31:24 */
 
 /* Divide configuration register (SDM 11.5.4 figure 11-10): bits 3,1,0 select the divisor */
 #define VLAPIC_TDCR_MASK	0x0000000bu

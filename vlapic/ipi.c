@@ -9,7 +9,6 @@
 /* Writable bits of ICR 31:0; delivery status (12) reads 0 since nothing is ever in flight */
 #define ICR_LO_BITS	(VLAPIC_ICR_VECTOR | VLAPIC_ICR_DELIVERY | VLAPIC_ICR_LOGICAL | \
 			 VLAPIC_ICR_ASSERT | VLAPIC_ICR_LEVEL | VLAPIC_ICR_SHORTHAND)
-#define ICR_HI_XAPIC	0xff000000u	/* xAPIC destination, bits 63:56 */
 
 /* Does a destination field name this APIC? (SDM 11.6.2; 11.12.9-10 for x2APIC) */
 static bool dest_is_self(const struct vlapic *v, uint32_t lo, uint32_t dest)
@@ -78,7 +77,7 @@ void vlapic_icr_write(struct vlapic *v, uint32_t lo, uint32_t hi)
 
 	lo &= ICR_LO_BITS;
 	if (!x2apic)
-		hi &= ICR_HI_XAPIC;
+		hi &= VLAPIC_ICR_DEST_XAPIC;
 	vlapic_set_reg(v, VLAPIC_REG_ICR_LO, lo);
 	vlapic_set_reg(v, VLAPIC_REG_ICR_HI, hi);
 	send(v, lo, x2apic ? hi : hi >> 24);

@@ -3,7 +3,10 @@
  * The MSR interface: IA32_APIC_BASE, IA32_TSC_DEADLINE and the x2APIC registers 0x800-0x8ff
  * (SDM 11.12.1). In x2APIC mode the register at offset `off` is MSR 0x800 + (off >> 4); a
  * reserved MSR, a read of a write-only or a write of a read-only register raises #GP, and so
- * does any x2APIC MSR outside x2APIC mode.
+ * does any x2APIC MSR outside x2APIC mode, and bits 63:32 set in any register but the ICR.
+ * Reserved bits in the low half are dropped, as in xAPIC mode and as KVM does, rather than
+ * raising the #GP of SDM 11.12.1.3: only EOI, ESR (nonzero) and SELF IPI (bits 31:8) check
+ * theirs, as KVM does too, since guests are written against it.
  */
 #include "vlapic/internal.h"
 

@@ -59,7 +59,6 @@ static const uint16_t lvts[] = {
 			 VLAPIC_SVR_EOI_SUPP)
 #define LDR_XAPIC_BITS	0xff000000u	/* logical ID, bits 31:24 */
 #define DFR_BITS	0xf0000000u	/* model, bits 31:28; 27:0 read as ones */
-#define ICR_HI_XAPIC	0xff000000u	/* destination, bits 63:56 */
 #define TPR_BITS	0x000000ffu
 
 unsigned int vlapic_reg_access(uint32_t off)
@@ -200,7 +199,7 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 		vlapic_icr_write(v, val, vlapic_get_reg(v, VLAPIC_REG_ICR_HI));
 		return true;
 	case VLAPIC_REG_ICR_HI:
-		vlapic_set_reg(v, off, val & ICR_HI_XAPIC);
+		vlapic_set_reg(v, off, val & VLAPIC_ICR_DEST_XAPIC);
 		return true;
 	case VLAPIC_REG_TMICT:
 		vlapic_set_reg(v, off, vlapic_timer_tmict_write(v, val));

@@ -47,10 +47,11 @@ static void set_period(struct vlapic *v)
 	t->period = count_ticks(t);
 	if (t->mode != VLAPIC_TIMER_PERIODIC || !t->period || t->period >= t->min_period)
 		return;
-	if (vlapic_once(v, VLAPIC_ONCE_MIN_PERIOD))
+	/* counted and said only for a running timer, not for a stale TMICT */
+	if (t->armed && vlapic_once(v, VLAPIC_ONCE_MIN_PERIOD))
 		vlapic_log(v, VLAPIC_LOG_INFO, "periodic timer of %llu TSC ticks raised to %llu",
 			   (unsigned long long)t->period, (unsigned long long)t->min_period);
-	v->stats.min_period_raised++;
+	v->stats.min_period_raised += t->armed;
 	t->period = t->min_period;
 }
 
@@ -176,10 +177,10 @@ uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict)
 		return 0;
 	now = vlapic_now(v);
 	sync(v, now);
-	t->tmict = tmict;
-	set_period(v);
 	/* SDM 11.5.4: a write starts a new count; 0 stops the timer */
+	t->tmict = tmict;
 	t->armed = tmict != 0;
+	set_period(v);
 	t->span = t->period;
 	t->target = now + t->period;
 	vlapic_timer_restart(v);

@@ -7,12 +7,14 @@
  * statistics.
  *
  * With timer_advance=auto the advance follows the cost it has to absorb: entry TSC - the point
- * the backend was armed for, sampled on expiries that the backend itself brought. Each sample
- * moves the advance by an eighth of its error, at least one tick, within [0, advance_max]: from
- * a constant cost C it converges to exactly C and stays there. Measuring the cost rather than
- * the lateness keeps it right although the next expiry is armed before this one is measured. A
- * sample further off than advance_max (a guest with IF=0 that needed an interrupt window, a
- * long unrelated exit) says nothing about the cost and is left out.
+ * the backend was armed for, sampled on expiries that the backend itself brought. Measuring the
+ * cost rather than the lateness keeps it right although the next expiry is armed before this
+ * one is measured. Each sample moves the advance by an eighth of its error, at least one tick,
+ * and the advance stays within [0, advance_max]: from a constant cost C it converges to exactly
+ * C (or to advance_max if C is beyond it) and stays there. An error counts at most advance_max,
+ * so that one long exit between the expiry and the entry (an I/O exit that prints, say) moves
+ * the advance by at most advance_max / 8, which the next samples take back; the guest never
+ * sees the difference, only the wait before the entry grows for a while.
  */
 #include "vlapic/internal.h"
 
@@ -46,8 +48,12 @@ static void tune(struct vlapic *v, int64_t cost)
 	struct vlapic_timer *t = &v->timer;
 	int64_t max = t->advance_max, error = cost - (int64_t)t->advance, step, next;
 
-	if (!error || error > max || error < -max)
+	if (!error)
 		return;
+	if (error > max)
+		error = max;
+	else if (error < -max)
+		error = -max;
 	step = error / (1 << ADVANCE_GAIN_SHIFT);
 	if (!step)
 		step = error > 0 ? 1 : -1;

@@ -9,12 +9,12 @@
  * APIC-register virtualization that page is the virtual-APIC page that the CPU reads and, with
  * virtual-interrupt delivery, writes (IRR, ISR, EOI, TPR, PPR; SDM 29.1). Every register the CPU
  * may read from the page without an exit holds its architectural value there at all times. TMCCT
- * and PPR are computed when read: the glue must let those reads exit (in xAPIC mode they give
- * APIC-access exits; in x2APIC mode set the read bit of MSR 0x839, TMCCT, in the MSR bitmap).
+ * is computed when read, and so is PPR, which only virtual-interrupt delivery keeps current in
+ * the page: the glue must let those reads exit (see the MSR bitmap below).
  *
- * Timer base rate. The APIC timer counts at tsc_hz / k TSC ticks, where k is 1 unless the TSC
- * runs at 2^32 Hz or more; then k is the smallest integer that brings tsc_hz / k below 2^32, so
- * that the rate fits CPUID.15H:ECX. A count of N at divisor d lasts exactly N * d * k TSC ticks:
+ * Timer base rate. The APIC timer counts at tsc_hz / k Hz, where k is 1 unless the TSC runs at
+ * 2^32 Hz or more; then k is the smallest integer that brings tsc_hz / k below 2^32, so that
+ * the rate fits CPUID.15H:ECX. A count of N at divisor d lasts exactly N * d * k TSC ticks:
  * no rounding anywhere. The glue tells the guest in CPUID leaf 15H: EAX = 1, EBX = k
  * (vlapic_timer_tsc_ratio), ECX = tsc_hz / k (vlapic_timer_hz; the "core crystal clock", rounded
  * down when k does not divide tsc_hz), and the same two numbers in its hypervisor leaf.
@@ -22,6 +22,29 @@
  * Time is the host TSC, as absolute values; the guest is assumed to run with TSC offset 0 (the
  * guest's IA32_TSC_DEADLINE is compared with the host TSC). A 64-bit TSC does not wrap in a
  * century, so comparisons are plain unsigned ones.
+ *
+ * How the glue drives it (one vCPU, one thread: nothing here is called concurrently):
+ *  - setup: vlapic_init with the register page, which is also the virtual-APIC page.
+ *    IA32_APIC_BASE and IA32_TSC_DEADLINE are always intercepted. x2APIC MSR bitmap: with
+ *    APIC-register virtualization let reads through except 0x839 (TMCCT) and, without
+ *    virtual-interrupt delivery, 0x80a (PPR); without it intercept every read but 0x808 (TPR);
+ *    writes: with virtual-interrupt delivery let 0x808, 0x80b (EOI) and 0x83f (SELF IPI)
+ *    through, intercept the rest. (xAPIC TMCCT and PPR reads give APIC-access exits.)
+ *    EOI-exit bitmap all clear: every interrupt here is edge-triggered.
+ *  - every VM exit, first: vlapic_timer_check (it is the preemption-timer exit's and the host
+ *    timer interrupt's whole handler).
+ *  - APIC-access exit: decode (mmio_decode.h), vlapic_mmio_read / vlapic_mmio_write, RIP += len.
+ *    APIC-write exit: vlapic_apic_write. RDMSR/WRMSR of our MSRs: vlapic_msr_read / _write,
+ *    #GP on false. TPR-below-threshold exit: nothing beyond re-evaluating injection.
+ *  - HLT exit: if vlapic_highest_pending() >= 0 resume the guest at once (Bochs does not wake
+ *    a halted guest for a pending virtual interrupt); else vlapic_vcpu_blocking, sleep (sti;
+ *    hlt) until a host interrupt, vlapic_timer_check, vlapic_vcpu_unblocking.
+ *  - before every VM entry: with virtual-interrupt delivery, RVI = vlapic_highest_irr() (0 if
+ *    none); without it, vector = vlapic_highest_pending(): if >= 0 and the guest can take it,
+ *    inject it and vlapic_ack() it, else request an interrupt window (and set the TPR threshold
+ *    to the class of vlapic_highest_irr() when only TPR blocks it). Then vlapic_timer_entry, and
+ *    last the VMX-preemption timer value from vlapic_hv_deadline().
+ *  - apic_base_changed (disable, x2APIC switch): also reset RVI and SVI, the page was reset.
  */
 #ifndef VLAPIC_VLAPIC_H
 #define VLAPIC_VLAPIC_H
@@ -55,7 +78,7 @@ enum vlapic_timer_backend {
 enum vlapic_advance_mode {
 	VLAPIC_ADVANCE_OFF,		/* arm the backend at the deadline itself */
 	VLAPIC_ADVANCE_FIXED,		/* arm it advance_ns early */
-	VLAPIC_ADVANCE_AUTO,		/* start at advance_ns, tune from measured lateness */
+	VLAPIC_ADVANCE_AUTO,		/* start at advance_ns, follow the measured exit cost */
 };
 
 /* Bound of the automatic advance when vlapic_config.advance_max_ns is 0 */
@@ -71,7 +94,12 @@ struct vlapic_config {
 	uint32_t min_period_us;		/* shortest periodic timer period; 0 = no limit */
 	enum vlapic_timer_backend backend;
 	bool hv_available;		/* the CPU has the VMX-preemption timer */
-	uint64_t hv_max_delta;		/* farthest hv deadline from now, TSC ticks; 0 = no limit */
+	/*
+	 * The farthest deadline from now, in TSC ticks, that the preemption timer can take:
+	 * 0xffffffff << IA32_VMX_MISC[4:0]. Farther ones go to sw until they come in range. 0
+	 * leaves the range check to hv_timer_arm.
+	 */
+	uint64_t hv_max_delta;
 	enum vlapic_advance_mode advance_mode;
 	uint32_t advance_ns;		/* FIXED: the advance; AUTO: where tuning starts */
 	uint32_t advance_max_ns;	/* AUTO: upper bound; 0 = VLAPIC_ADVANCE_MAX_NS_DEFAULT */
@@ -92,7 +120,11 @@ struct vlapic_ops {
 	 */
 	bool (*hv_timer_arm)(void *ctx, uint64_t deadline);
 	void (*hv_timer_cancel)(void *ctx);
-	/* Program the host LAPIC timer (one-shot or TSC-deadline) to interrupt at `deadline`. */
+	/*
+	 * Program the host LAPIC timer (one-shot or TSC-deadline) to interrupt at `deadline`,
+	 * never before it (round a one-shot count up): an expiry that vlapic_timer_check finds
+	 * not yet due is not re-armed, since the vlapic can't tell that the host timer is spent.
+	 */
 	void (*sw_timer_arm)(void *ctx, uint64_t deadline);
 	void (*sw_timer_cancel)(void *ctx);
 	/*
@@ -171,9 +203,8 @@ struct vlapic {
 /*
  * Sets up `v` in the power-up state (SDM 11.4.7.1): xAPIC mode, base 0xfee00000, software
  * disabled, all LVTs masked. `page` is the 4 KiB register page (the virtual-APIC page; at least
- * 16-byte aligned, page-aligned for the VMCS); it is cleared. No callback other than read_tsc
- * and log runs here. False if the configuration is unusable (tsc_hz 0 or above 2^56, maxphyaddr
- * outside 32-52).
+ * 16-byte aligned, page-aligned for the VMCS); it is cleared. No callback runs here. False if
+ * the configuration is unusable (tsc_hz 0 or above 2^56, maxphyaddr outside 32-52).
  */
 bool vlapic_init(struct vlapic *v, const struct vlapic_config *cfg, const struct vlapic_ops *ops,
 		 void *ctx, void *page);
@@ -229,8 +260,9 @@ bool vlapic_timer_check(struct vlapic *v);
 void vlapic_timer_entry(struct vlapic *v);
 /*
  * True if the preemption timer is in use, with the absolute TSC at which it must expire; the glue
- * then loads the VMX-preemption timer value with (deadline - rdtsc()) >> IA32_VMX_MISC[4:0], or 0
- * if the deadline is past, at every VM entry (after vlapic_timer_entry).
+ * then loads the VMX-preemption timer value with (deadline - rdtsc()) >> IA32_VMX_MISC[4:0],
+ * rounded up (an early exit is harmless but costs another), or 0 if the deadline is past, at
+ * every VM entry (after vlapic_timer_entry).
  */
 bool vlapic_hv_deadline(const struct vlapic *v, uint64_t *deadline);
 /*

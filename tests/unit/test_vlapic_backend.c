@@ -274,6 +274,8 @@ static void auto_advance_converges(void **state)
 	run_auto(cfg_auto, 7, 7);
 	run_auto(cfg_auto, 19990, 19990);
 	/* a cost beyond the bound: the advance stops at the bound */
+	run_auto(cfg_auto, 30000, 20000);
+	run_auto(cfg_auto, 100000, 20000);
 	run_auto(cfg_auto_high_start, 30000, 20000);
 }
 
@@ -297,26 +299,43 @@ static void auto_advance_spins_when_early(void **state)
 	fake_free(f);
 }
 
-/* A sample further off than the bound (an interrupt window, a long exit) is not used. */
-static void auto_advance_ignores_outliers(void **state)
+/*
+ * One sample far off (a long exit before the entry) moves the advance by a bounded step; an
+ * expiry that an unrelated exit found inside the advance is no sample of the cost at all.
+ */
+static void auto_advance_samples(void **state)
 {
 	struct fake_env *f = new_with(cfg_auto);
 	const struct vlapic_stats *st = vlapic_stats(&f->v);
+	uint64_t t0 = f->tsc;
 
 	(void)state;
 	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
 	assert_true(fake_expire(f));
-	f->tsc += 20001;
+	f->tsc += 5000000;
 	vlapic_timer_entry(&f->v);
-	assert_int_equal(st->advance_tsc, 0);
-	assert_int_equal(st->lateness_max, 20001);
+	assert_int_equal(st->advance_tsc, 20000 / 8);
+	assert_int_equal(st->lateness_max, 5000000);
 	assert_int_equal(fake_take_and_eoi(f), VEC);
+	/* the second expiry was armed with advance 0; an unrelated exit 2000 ticks before it */
+	assert_int_equal(fake_backend_deadline(f), t0 + 2 * PERIOD);
+	f->tsc = t0 + 2 * PERIOD - 2000;
+	assert_true(vlapic_timer_check(&f->v));
+	f->tsc_step = 1;
+	vlapic_timer_entry(&f->v);
+	f->tsc_step = 0;
+	assert_int_equal(f->tsc, t0 + 2 * PERIOD + 1);
+	assert_int_equal(st->lateness_min, -2000);
+	assert_int_equal(st->advance_tsc, 2500);
+	assert_int_equal(fake_take_and_eoi(f), VEC);
+	/* the third, armed 2500 early, taken by its backend with a cost of 800 */
+	assert_int_equal(fake_backend_deadline(f), t0 + 3 * PERIOD - 2500);
 	assert_true(fake_expire(f));
 	f->tsc += 800;
+	f->tsc_step = 1;
 	vlapic_timer_entry(&f->v);
-	assert_int_equal(st->advance_tsc, 100);
-	assert_int_equal(st->lateness_min, 800);
-	assert_int_equal(st->lateness_max, 20001);
+	assert_int_equal(st->advance_tsc, 2500 + (800 - 2500) / 8);
+	assert_int_equal(st->lateness_samples, 3);
 	fake_free(f);
 }
 
@@ -355,7 +374,7 @@ int main(void)
 		cmocka_unit_test(fixed_advance),
 		cmocka_unit_test(auto_advance_converges),
 		cmocka_unit_test(auto_advance_spins_when_early),
-		cmocka_unit_test(auto_advance_ignores_outliers),
+		cmocka_unit_test(auto_advance_samples),
 		cmocka_unit_test(advance_off),
 	};
 

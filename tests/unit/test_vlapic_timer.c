@@ -501,6 +501,9 @@ static void divide_change_rescales(void **state)
 	assert_int_equal(fake_backend_deadline(f), t0 + 100000 + 600000);
 	assert_true(fake_expire(f));
 	assert_int_equal(fake_backend_deadline(f), t0 + 700000 + 800000);
+	/* the stale TMICT of the stopped one-shot (1000 at divide by 1) raised nothing */
+	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 0);
+	assert_int_equal(f->log_calls, 0);
 	fake_free(f);
 }
 
