@@ -8,7 +8,6 @@
 #include "arch/x86/log.h"
 #include "arch/x86/msr.h"
 #include "vmx/apic_glue.h"
-#include "vmx/caps.h"
 #include "vmx/exit.h"
 
 #define VEC_GP 13

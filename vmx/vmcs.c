@@ -247,8 +247,10 @@ bool vmcs_init(struct vcpu *v, const struct vmcs_pages *pages, const struct gues
 void vmcs_dump_entry_failure(struct vcpu *v, uint32_t err)
 {
 	(void)v;
-	pr_err("VM entry failed: VM-instruction error %u (%s)\n", err,
-	       vm_instruction_error_name(err));
+	/* 0: a VM-entry failure exit (reason bit 31), whose caller already said what failed */
+	if (err)
+		pr_err("VM entry failed: VM-instruction error %u (%s)\n", err,
+		       vm_instruction_error_name(err));
 	kprintf("  controls: pin %#lx proc %#lx proc2 %#lx exit %#lx entry %#lx\n",
 		vmread(VMCS_PIN_CONTROLS), vmread(VMCS_PROC_CONTROLS),
 		vmread(VMCS_PROC_CONTROLS2), vmread(VMCS_EXIT_CONTROLS),

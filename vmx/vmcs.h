@@ -27,7 +27,7 @@ bool vmcs_init(struct vcpu *v, const struct vmcs_pages *pages, const struct gues
 
 /* Names the VM-instruction error number (SDM vol. 3C 31.4, table 31-1). */
 const char *vm_instruction_error_name(uint32_t err);
-/* After a failed VM entry: prints the error and the guest-state fields the checks look at. */
+/* After a failed VM entry: prints the error (unless 0) and the fields the checks look at. */
 void vmcs_dump_entry_failure(struct vcpu *v, uint32_t instr_error);
 
 #endif
