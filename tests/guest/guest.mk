@@ -23,8 +23,11 @@ GUEST_LIB      := $(GUEST_B)/libguest.a
 GUEST_ENTRY1   := $(GUEST_B)/tests/guest/lib/entry-mb1.o
 GUEST_ENTRY2   := $(GUEST_B)/tests/guest/lib/entry-mb2.o
 
+# Every other tests/guest/NAME.c is a multiboot v1 kernel of its own, build/guest/NAME.elf: a new
+# guest needs no rule here.
+GUEST_MB1      := $(filter-out mbtest,$(basename $(notdir $(wildcard tests/guest/*.c))))
 GUEST_ELFS     += $(GUEST_B)/mbtest.elf $(GUEST_B)/mbtest2.elf $(GUEST_B)/mbtest64.elf \
-		  $(GUEST_B)/hello.elf $(GUEST_B)/timer.elf
+		  $(patsubst %,$(GUEST_B)/%.elf,$(GUEST_MB1))
 # The modules mbtest expects (modules=N), next to the kernels for the ISO builders.
 GUEST_FIXTURES := $(patsubst tests/guest/fixtures/%,$(GUEST_B)/%, \
 		  $(wildcard tests/guest/fixtures/*.bin))
@@ -65,11 +68,11 @@ $(GUEST_B)/mbtest2.elf: $(GUEST_ENTRY2) $(GUEST_B)/tests/guest/mbtest.c.o $(GUES
 $(GUEST_B)/mbtest64.elf: $(GUEST_B)/mbtest.elf
 	$(GUEST_OBJCOPY) -O elf64-x86-64 $< $@
 
-$(GUEST_B)/hello.elf: $(GUEST_ENTRY1) $(GUEST_B)/tests/guest/hello.c.o $(GUEST_LIB) $(GUEST_LDS)
-	$(call guest_link,$(GUEST_ENTRY1),$(GUEST_B)/tests/guest/hello.c.o)
+$(GUEST_B)/%.elf: $(GUEST_ENTRY1) $(GUEST_B)/tests/guest/%.c.o $(GUEST_LIB) $(GUEST_LDS)
+	$(call guest_link,$(GUEST_ENTRY1),$(GUEST_B)/tests/guest/$*.c.o)
 
-$(GUEST_B)/timer.elf: $(GUEST_ENTRY1) $(GUEST_B)/tests/guest/timer.c.o $(GUEST_LIB) $(GUEST_LDS)
-	$(call guest_link,$(GUEST_ENTRY1),$(GUEST_B)/tests/guest/timer.c.o)
+# Kept, not deleted as intermediates: their .d files name them, and relinking alone is cheap.
+.SECONDARY: $(patsubst %,$(GUEST_B)/tests/guest/%.c.o,$(GUEST_MB1))
 
 $(GUEST_B)/%.bin: tests/guest/fixtures/%.bin
 	@mkdir -p $(dir $@)
