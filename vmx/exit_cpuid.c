@@ -8,10 +8,10 @@
 #include "arch/x86/tsc.h"
 #include "vmx/apic_glue.h"
 #include "vmx/exit.h"
+#include "vmx/hypercall_abi.h"
 
-#define HV_LEAF_BASE		0x40000000u	/* EAX = max leaf, EBX/ECX/EDX = "tickvisor\0\0\0" */
-#define HV_LEAF_TIMING		0x40000010u	/* EAX = TSC kHz, EBX = APIC timer kHz (the leaf
-						 * VMware defined and KVM/Linux read) */
+/* TV_CPUID_LEAF: EAX = max leaf, EBX/ECX/EDX = "tickvisor\0\0\0". TV_CPUID_TIMING: EAX = TSC
+ * kHz, EBX = APIC timer kHz (the leaf VMware defined and KVM/Linux read). */
 #define LEAF_TSC_CRYSTAL	0x15u		/* EAX/EBX = TSC/crystal ratio, ECX = crystal Hz */
 #define LEAF_POWER		0x06u
 #define POWER_EAX_ARAT		(1u << 2)	/* the APIC timer runs in deep C-states */
@@ -19,12 +19,12 @@
 static void hv_leaves(uint32_t leaf, struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){ 0 };
-	if (leaf == HV_LEAF_BASE) {
-		r->eax = HV_LEAF_TIMING;
-		r->ebx = 0x6b636974;	/* "tick" */
-		r->ecx = 0x6f736976;	/* "viso" */
-		r->edx = 0x00000072;	/* "r\0\0\0" */
-	} else if (leaf == HV_LEAF_TIMING) {
+	if (leaf == TV_CPUID_LEAF) {
+		r->eax = TV_CPUID_TIMING;
+		r->ebx = TV_CPUID_SIG_EBX;
+		r->ecx = TV_CPUID_SIG_ECX;
+		r->edx = TV_CPUID_SIG_EDX;
+	} else if (leaf == TV_CPUID_TIMING) {
 		r->eax = (uint32_t)(tsc_hz() / 1000);
 		r->ebx = (uint32_t)(apic_glue_timer_hz() / 1000);
 	}
@@ -35,7 +35,7 @@ enum vcpu_action handle_cpuid(struct vcpu *v)
 	uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
 	struct cpuid_regs r;
 
-	if ((leaf & 0xf0000000u) == HV_LEAF_BASE) {
+	if ((leaf & 0xf0000000u) == TV_CPUID_LEAF) {
 		hv_leaves(leaf, &r);
 	} else {
 		cpuid(leaf, sub, &r);

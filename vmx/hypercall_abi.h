@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tickvisor's hypercall ABI, shared with the guest test kernels. VMCALL (0f 01 c1) from CPL 0:
- * RAX = function, RBX/RCX/RDX = arguments, the result comes back in RAX.
+ * tickvisor's guest ABI, shared with the guest test kernels (which include this header).
+ *
+ * Detection: CPUID.1:ECX[31] (hypervisor present) and CPUID leaf 0x40000000 returning
+ * EAX >= 0x40000000 (its highest hypervisor leaf) and EBX, ECX, EDX = "tick", "viso", "r\0\0\0".
+ * Leaf 0x40000010: EAX = TSC kHz, EBX = APIC timer kHz.
+ *
+ * Hypercalls: VMCALL (0f 01 c1) from CPL 0:
+ * RAX = function, RBX/RCX/RDX = arguments, the result comes back in RAX; every other
+ * register is preserved. Addresses are guest-physical.
  *
  *   function            args                                 result
  *   0 TV_HC_EXIT        RBX = exit code                      does not return
@@ -16,6 +23,12 @@
 #define VMX_HYPERCALL_ABI_H
 
 #include <stdint.h>
+
+#define TV_CPUID_LEAF		0x40000000u
+#define TV_CPUID_SIG_EBX	0x6b636974u	/* "tick" */
+#define TV_CPUID_SIG_ECX	0x6f736976u	/* "viso" */
+#define TV_CPUID_SIG_EDX	0x00000072u	/* "r\0\0\0" */
+#define TV_CPUID_TIMING		0x40000010u
 
 #define TV_HC_EXIT	0
 #define TV_HC_PRINT	1

@@ -15,6 +15,7 @@
 #include "tests/guest/lib/boot.h"
 #include "tests/guest/lib/cmdline.h"
 #include "tests/guest/lib/cpu.h"
+#include "tests/guest/lib/hypercall.h"
 #include "tests/guest/lib/idt.h"
 #include "tests/guest/lib/multiboot.h"
 #include "tests/guest/lib/report.h"
@@ -41,7 +42,6 @@
 #define LATE_TICKVISOR		20000u
 
 #define CPUID_LEAF_CRYSTAL	0x15u
-#define CPUID_HV_TIMING		0x40000010u
 
 static struct boot_info bi;
 static bool under_tickvisor;
@@ -169,7 +169,7 @@ static uint32_t reported_tsc_per_tick_q16(void)
 			return (uint32_t)div_u64_u32((uint64_t)r.ebx << 16, r.eax);
 		}
 	}
-	r = cpuid(CPUID_HV_TIMING, 0);
+	r = cpuid(TV_CPUID_TIMING, 0);
 	if (r.eax && r.ebx) {
 		info("leaf 0x40000010: TSC %u kHz, timer %u kHz", r.eax, r.ebx);
 		return (uint32_t)div_u64_u32((uint64_t)r.eax << 16, r.ebx);

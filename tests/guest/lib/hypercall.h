@@ -1,22 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * tickvisor's hypercall ABI as its guests see it. The hypervisor's side uses the same numbers.
- *
- * Detection: CPUID.1:ECX[31] (hypervisor present) and CPUID leaf 0x40000000 returning
- * EAX >= 0x40000000 (its highest hypervisor leaf) and EBX, ECX, EDX = "tick", "viso", "r\0\0\0".
- *
- * Call: VMCALL (0f 01 c1) from CPL 0 with the function in EAX and its arguments in EBX, ECX,
- * EDX; the result comes back in EAX and every other register is preserved. Addresses are
- * guest-physical. The numbers match the hypervisor's vmx/hypercall_abi.h.
- *
- *   EAX  function  arguments                              result in EAX
- *   0    exit      EBX = exit status                      does not return
- *   1    print     EBX = address of the bytes,            0, or TV_HC_EINVAL
- *                  ECX = length, at most TV_HC_PRINT_MAX
- *   2    stats     EBX = address of a buffer,             bytes written, or TV_HC_EINVAL
- *                  ECX = its size
- *   any other                                             TV_HC_ENOSYS
- * From CPL > 0 every function returns TV_HC_EPERM.
+ * tickvisor's hypercalls as its guests make them. The numbers, the detection leaf and the
+ * statistics layout are the hypervisor's own: vmx/hypercall_abi.h, which documents the ABI.
  */
 #ifndef GUEST_LIB_HYPERCALL_H
 #define GUEST_LIB_HYPERCALL_H
@@ -24,19 +9,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TV_CPUID_LEAF		0x40000000u
-#define TV_CPUID_SIG_EBX	0x6b636974u	/* "tick" */
-#define TV_CPUID_SIG_ECX	0x6f736976u	/* "viso" */
-#define TV_CPUID_SIG_EDX	0x00000072u	/* "r\0\0\0" */
-
-#define TV_HC_EXIT		0
-#define TV_HC_PRINT		1
-#define TV_HC_STATS		2
-
-#define TV_HC_PRINT_MAX		4096
-#define TV_HC_ENOSYS		0xffffffffu	/* no such function */
-#define TV_HC_EINVAL		0xfffffffeu	/* a bad address or length */
-#define TV_HC_EPERM		0xfffffffdu	/* called from CPL > 0 */
+#include "vmx/hypercall_abi.h"
 
 /* True when the CPU says tickvisor runs us: only then may the guest execute VMCALL. */
 bool tv_present(void);
