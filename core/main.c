@@ -16,6 +16,7 @@
 #include "arch/x86/serial.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
+#include "core/crash.h"
 #include "core/options.h"
 #include "vmx/vm.h"
 #include "vmx/vmx_check.h"
@@ -114,6 +115,7 @@ void kmain(uint32_t magic, uint32_t info)
 	report_memory();
 	init_allocator();
 	paging_init(&mbi);
+	crash_if_asked(opts.crash);
 
 	lapic_init();
 	if (!clock_calibrate() || !lapic_oneshot_selftest())

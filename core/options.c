@@ -29,6 +29,11 @@ static const char *const log_names[] = {
 	[LOG_ERROR] = "error", [LOG_WARN] = "warn", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
 };
 
+static const char *const crash_names[] = {
+	[CRASH_NONE] = "none", [CRASH_DE] = "de", [CRASH_UD] = "ud", [CRASH_GP] = "gp",
+	[CRASH_PF] = "pf",
+};
+
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* A bounded string builder: appends until the buffer is full, always NUL-terminated. */
@@ -197,6 +202,21 @@ static void show_guest_mem(const struct boot_options *o, struct text *t)
 		text_add(t, "%lluK", (unsigned long long)(b / KIB));
 }
 
+static int parse_crash(const char *val, struct boot_options *o)
+{
+	int i = lookup(val, crash_names, ARRAY_SIZE(crash_names));
+
+	if (i < 0)
+		return -1;
+	o->crash = (enum crash_kind)i;
+	return 0;
+}
+
+static void show_crash(const struct boot_options *o, struct text *t)
+{
+	text_add(t, "%s", name_of(o->crash, crash_names, ARRAY_SIZE(crash_names)));
+}
+
 struct option_def {
 	const char *key;
 	int (*parse)(const char *val, struct boot_options *o);
@@ -213,6 +233,7 @@ static const struct option_def option_defs[] = {
 	{ "log", parse_log, show_log, "must be error, warn, info or debug" },
 	{ "guest_mem", parse_guest_mem, show_guest_mem,
 	  "must be a size with a K, M or G suffix, a multiple of 2M from 4M to 3072M" },
+	{ "crash", parse_crash, show_crash, "must be none, de, ud, gp or pf" },
 };
 
 void options_defaults(struct boot_options *o)
@@ -223,6 +244,7 @@ void options_defaults(struct boot_options *o)
 	o->min_period_us = 200;
 	o->log_level = LOG_INFO;
 	o->guest_mem_bytes = 64 * MIB;
+	o->crash = CRASH_NONE;
 }
 
 static const struct option_def *find_def(const char *key, size_t keylen)

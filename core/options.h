@@ -10,6 +10,8 @@
  *					0 to 1000000)
  *	log=error|warn|info|debug	console verbosity (default info)
  *	guest_mem=<n>K|M|G		guest RAM (default 64M; a multiple of 2M, from 4M to 3072M)
+ *	crash=none|de|ud|gp|pf		after boot, take that exception on purpose (default none):
+ *					tests the exception dump, like Linux's lkdtm
  *
  * Numbers are unsigned decimal. A key given twice takes its last value. An unknown key, a word
  * without '=', a bad value or a word over OPTIONS_MAX_WORD characters is an error, never ignored.
@@ -35,6 +37,14 @@ enum advance_mode {
 	ADVANCE_FIXED,	/* advance_ns */
 };
 
+/* An exception the hypervisor takes on purpose (core/crash.c), by its mnemonic. */
+enum crash_kind {
+	CRASH_NONE,
+	CRASH_DE,	/* divide error, vector 0 */
+	CRASH_UD,	/* invalid opcode, vector 6 */
+	CRASH_GP,	/* general protection, vector 13 */
+	CRASH_PF,	/* page fault, vector 14 */
+};
 
 struct boot_options {
 	enum timer_backend timer;
@@ -43,6 +53,7 @@ struct boot_options {
 	uint32_t min_period_us;
 	enum log_level log_level;
 	uint64_t guest_mem_bytes;
+	enum crash_kind crash;
 };
 
 void options_defaults(struct boot_options *o);

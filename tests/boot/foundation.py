@@ -58,7 +58,7 @@ def calibration(mhz):
 	return [
 		present("banner", r"^tickvisor \S+: a VT-x micro-hypervisor$"),
 		present("options", r"^tickvisor: options: timer=hv timer_advance=auto min_period_us=200 "
-			r"log=info guest_mem=64M$"),
+			r"log=info guest_mem=64M crash=none$"),
 		present("memory-map", r"^tickvisor: memory map \(\d+ entries\):$"),
 		count("memory-map-available", r"^tickvisor:   [0-9a-f]{16}-[0-9a-f]{16} available$", 1),
 		near("tsc-hz", r"^tickvisor: TSC: (\d+) Hz", mhz * 1_000_000, rel=0.01),
@@ -67,6 +67,43 @@ def calibration(mhz):
 		present("vmx-present", r"^tickvisor: VMX present: CPUID\.1:ECX\.VMX = 1\b"),
 		absent("no-panic", r"^  stack trace:"),
 	]
+
+
+# crash=<kind>: the hypervisor takes that exception on purpose (core/crash.c) with RBX set to
+# CRASH_MARKER, after paging is up. (vector, mnemonic, error code, CR2 or None)
+CRASH_MARKER = "7c4a5e0b0b0b0b0b"
+CRASHES = {
+	"de": (0, "#DE", None, None),
+	"ud": (6, "#UD", None, None),
+	"gp": (13, "#GP", "0", None),
+	# Error code 0: a read (W/R = 0) of a not-present page (P = 0) in supervisor mode.
+	"pf": (14, "#PF", "0", "00004a5e00000000"),
+}
+
+
+def crash_test(kind):
+	vector, name, error, cr2 = CRASHES[kind]
+	checks = [
+		present("announced", r"^tickvisor: crash: taking an exception on purpose"),
+		present("vector", r"^tickvisor: ERROR: unexpected exception %d \(%s[^)]*\) in the "
+			r"hypervisor" % (vector, name)),
+		present("rip", r"^  RIP 0000000000[0-9a-f]{6}  CS 0008  RFLAGS [0-9a-f]{16}  RSP "),
+		present("gprs", r"^  RAX [0-9a-f]{16}  RBX %s  RCX [0-9a-f]{16}  RDX [0-9a-f]{16}$"
+			% CRASH_MARKER),
+		present("all-gprs", r"^  R13 [0-9a-f]{16}  R14 [0-9a-f]{16}  R15 [0-9a-f]{16}$"),
+		# At least two return addresses: raise_exception's caller and kmain's.
+		present("stack-trace", r"^  stack trace:( [0-9a-f]+){2,}$"),
+		absent("stops", r"^tickvisor: VMX present"),
+	]
+	if error is not None:
+		checks.append(present("error-code", r"in the hypervisor, error code %s$" % error))
+	if cr2 is not None:
+		checks.append(present("cr2", r"^  CR2 %s  CR3 " % cr2))
+	return test("crash-" + kind, bochs("corei7_skylake_x"),
+		    tickvisor("crash=" + kind, PLACEHOLDER, "placeholder"), checks,
+		    exit_status=1, timeout=60,
+		    doc="an exception in the hypervisor (%s) is dumped: vector, error code, RIP, CR2, "
+			"every GPR, a stack trace, then failure status 1" % name)
 
 
 TESTS = [
@@ -112,4 +149,4 @@ TESTS = [
 	     native("build/guest/mbtest.elf", "env=native " + MBTEST_ARGS, MBTEST_MODULES),
 	     guest_results=True, exit_status=0, timeout=120,
 	     doc="mbtest.elf booted by GRUB on QEMU TCG, no hypervisor"),
-]
+] + [crash_test(kind) for kind in CRASHES]

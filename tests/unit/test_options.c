@@ -12,7 +12,7 @@
 
 #define MIB	(1024ull * 1024)
 
-static const char known[] = "(known: timer, timer_advance, min_period_us, log, guest_mem)";
+static const char known[] = "(known: timer, timer_advance, min_period_us, log, guest_mem, crash)";
 
 static void assert_same(const struct boot_options *a, const struct boot_options *b)
 {
@@ -22,6 +22,7 @@ static void assert_same(const struct boot_options *a, const struct boot_options 
 	assert_int_equal(a->min_period_us, b->min_period_us);
 	assert_int_equal(a->log_level, b->log_level);
 	assert_int_equal(a->guest_mem_bytes, b->guest_mem_bytes);
+	assert_int_equal(a->crash, b->crash);
 }
 
 /* Parses cmdline over the defaults, expecting success. */
@@ -71,6 +72,7 @@ static void test_defaults(void **state)
 	assert_int_equal(o.min_period_us, 200);
 	assert_int_equal(o.log_level, LOG_INFO);
 	assert_int_equal(o.guest_mem_bytes, 64 * MIB);
+	assert_int_equal(o.crash, CRASH_NONE);
 }
 
 static void test_empty(void **state)
@@ -144,6 +146,22 @@ static void test_guest_mem(void **state)
 	assert_int_equal(ok("guest_mem=3072M").guest_mem_bytes, 3072 * MIB);
 	assert_int_equal(ok("guest_mem=6144K").guest_mem_bytes, 6 * MIB);
 	assert_int_equal(ok("guest_mem=6144k").guest_mem_bytes, 6 * MIB);
+}
+
+static void test_crash(void **state)
+{
+	static const char help[] = "must be none, de, ud, gp or pf";
+
+	(void)state;
+	assert_int_equal(ok("crash=none").crash, CRASH_NONE);
+	assert_int_equal(ok("crash=de").crash, CRASH_DE);
+	assert_int_equal(ok("crash=ud").crash, CRASH_UD);
+	assert_int_equal(ok("crash=gp").crash, CRASH_GP);
+	assert_int_equal(ok("crash=pf").crash, CRASH_PF);
+	bad_value("crash=", "crash", help);
+	bad_value("crash=PF", "crash", help);
+	bad_value("crash=mc", "crash", help);
+	bad_value("crash=14", "crash", help);
 }
 
 static void test_several(void **state)
@@ -280,7 +298,7 @@ static void test_unknown(void **state)
 
 	(void)state;
 	bad("foo=1", "unknown boot option 'foo=1' (known: timer, timer_advance, min_period_us, "
-	    "log, guest_mem)");
+	    "log, guest_mem, crash)");
 	snprintf(msg, sizeof(msg), "unknown boot option 'timers=sw' %s", known);
 	bad("timers=sw", msg);
 	snprintf(msg, sizeof(msg), "unknown boot option 'time=sw' %s", known);
@@ -355,15 +373,15 @@ static void test_describe(void **state)
 	options_defaults(&o);
 	options_describe(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "timer=hv timer_advance=auto min_period_us=200 log=info "
-			    "guest_mem=64M");
-	o = ok("timer=sw timer_advance=500 min_period_us=0 log=debug guest_mem=3G");
+			    "guest_mem=64M crash=none");
+	o = ok("timer=sw timer_advance=500 min_period_us=0 log=debug guest_mem=3G crash=gp");
 	options_describe(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "timer=sw timer_advance=500 min_period_us=0 log=debug "
-			    "guest_mem=3G");
+			    "guest_mem=3G crash=gp");
 	o = ok("timer_advance=off log=error guest_mem=6144K");
 	options_describe(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "timer=hv timer_advance=off min_period_us=200 log=error "
-			    "guest_mem=6M");
+			    "guest_mem=6M crash=none");
 }
 
 /* What describe prints, parse reads back to the same options. */
@@ -373,6 +391,7 @@ static void test_describe_round_trip(void **state)
 		"",
 		"timer=sw timer_advance=0 guest_mem=3072M",
 		"timer_advance=1000000 min_period_us=1000000 log=warn guest_mem=2050M",
+		"crash=pf",
 	};
 	struct boot_options o, back;
 	char buf[256], err[256];
@@ -414,6 +433,7 @@ int main(void)
 		cmocka_unit_test(test_min_period),
 		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_guest_mem),
+		cmocka_unit_test(test_crash),
 		cmocka_unit_test(test_several),
 		cmocka_unit_test(test_last_wins),
 		cmocka_unit_test(test_parse_over_existing),
