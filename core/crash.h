@@ -18,6 +18,7 @@
 /* Canonical, far above any RAM or MMIO the identity map covers: never mapped. */
 #define CRASH_PF_ADDR	0x00004a5e00000000ull
 
+/* The exception kinds (de, ud, gp, pf); the others are vm_run's. */
 void crash_if_asked(enum crash_kind kind);
 
 #endif

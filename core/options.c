@@ -31,7 +31,7 @@ static const char *const log_names[] = {
 
 static const char *const crash_names[] = {
 	[CRASH_NONE] = "none", [CRASH_DE] = "de", [CRASH_UD] = "ud", [CRASH_GP] = "gp",
-	[CRASH_PF] = "pf",
+	[CRASH_PF] = "pf", [CRASH_VMENTRY] = "vmentry", [CRASH_VMEXIT] = "vmexit",
 };
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
@@ -233,7 +233,7 @@ static const struct option_def option_defs[] = {
 	{ "log", parse_log, show_log, "must be error, warn, info or debug" },
 	{ "guest_mem", parse_guest_mem, show_guest_mem,
 	  "must be a size with a K, M or G suffix, a multiple of 2M from 4M to 3072M" },
-	{ "crash", parse_crash, show_crash, "must be none, de, ud, gp or pf" },
+	{ "crash", parse_crash, show_crash, "must be none, de, ud, gp, pf, vmentry or vmexit" },
 };
 
 void options_defaults(struct boot_options *o)

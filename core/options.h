@@ -10,8 +10,10 @@
  *					0 to 1000000)
  *	log=error|warn|info|debug	console verbosity (default info)
  *	guest_mem=<n>K|M|G		guest RAM (default 64M; a multiple of 2M, from 4M to 3072M)
- *	crash=none|de|ud|gp|pf		after boot, take that exception on purpose (default none):
- *					tests the exception dump, like Linux's lkdtm
+ *	crash=none|de|ud|gp|pf|vmentry|vmexit
+ *					fail on purpose (default none), to test the diagnostics:
+ *					take that exception once paging is up, enter the guest with
+ *					an invalid guest state, or make its RDTSC exit to no handler
  *
  * Numbers are unsigned decimal. A key given twice takes its last value. An unknown key, a word
  * without '=', a bad value or a word over OPTIONS_MAX_WORD characters is an error, never ignored.
@@ -44,6 +46,8 @@ enum crash_kind {
 	CRASH_UD,	/* invalid opcode, vector 6 */
 	CRASH_GP,	/* general protection, vector 13 */
 	CRASH_PF,	/* page fault, vector 14 */
+	CRASH_VMENTRY,	/* the first VM entry fails its guest-state checks */
+	CRASH_VMEXIT,	/* the guest's RDTSC exits (reason 16), and no handler takes it */
 };
 
 struct boot_options {

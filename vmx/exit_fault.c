@@ -51,7 +51,7 @@ enum vcpu_action handle_entry_failure(struct vcpu *v)
 	};
 	unsigned int reason = v->exit_reason & 0xffff;
 
-	pr_err("VM entry failed: %s", exit_reason_name(reason));
+	pr_err("%s", exit_reason_name(reason));
 	if (reason == EXIT_INVALID_GUEST_STATE && v->exit_qual < 5 && qual_33[v->exit_qual])
 		kprintf(" (checking %s)", qual_33[v->exit_qual]);
 	else if (reason == EXIT_MSR_LOADING)

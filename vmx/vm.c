@@ -14,6 +14,8 @@
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
 #include "vmx/vmcs.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_ops.h"
 #include "vmx/vmx_setup.h"
 
 #define SIZE_2M (2ull << 20)
@@ -118,12 +120,30 @@ static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts
 	return true;
 }
 
+/*
+ * crash=vmentry and crash=vmexit: break the VM on purpose, so that the entry-failure and the
+ * unhandled-exit diagnostics are tested. RFLAGS bit 1 is reserved as 1: a guest RFLAGS without it
+ * fails the guest-state checks (SDM 27.3.1.4). RDTSC exiting has no handler in the table.
+ */
+static void break_vm_on_purpose(enum crash_kind kind)
+{
+	if (kind == CRASH_VMENTRY) {
+		pr_info("crash: the guest's RFLAGS gets bit 1 cleared (boot option crash=)\n");
+		vmwrite(VMCS_GUEST_RFLAGS, 0);
+	} else if (kind == CRASH_VMEXIT) {
+		pr_info("crash: RDTSC exiting is on, with no handler (boot option crash=)\n");
+		vcpu.proc |= PROC_RDTSC_EXITING;
+		vmwrite(VMCS_PROC_CONTROLS, vcpu.proc);
+	}
+}
+
 uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts)
 {
 	uint32_t code;
 
 	if (!build_vm(mbi, opts))
 		return EXIT_FAILURE_CODE;
+	break_vm_on_purpose(opts->crash);
 	pr_info("entering the guest\n");
 	/* The guest programs the shared UART (clearing its FIFO): let ours empty first. */
 	serial_drain();

@@ -22,7 +22,8 @@ def mbtest(kernel, cpu="corei7_skylake_x", options="timer=hv"):
 
 TESTS = [
 	test("mbtest-skylake", bochs("corei7_skylake_x"), mbtest("mbtest.elf"),
-	     ran_guest() + [present("loaded-v1", r"^tickvisor: guest: multiboot v1 ELF32 kernel")],
+	     ran_guest() + [present("loaded-v1", r"^tickvisor: guest: multiboot v1 ELF32 kernel"),
+			    present("hypercall-print", r"^hypercall print: bytes from guest memory$")],
 	     guest_results=True, exit_status=0, timeout=120,
 	     doc="the multiboot v1 ELF32 guest under tickvisor, full APIC virtualization"),
 	test("mbtest2-skylake", bochs("corei7_skylake_x"), mbtest("mbtest2.elf"),
@@ -52,6 +53,34 @@ TESTS = [
 		absent("no-panic", r"^  stack trace:"),
 	     ], exit_status=1, timeout=120,
 	     doc="a write past guest RAM stops the guest with a diagnostic; tickvisor keeps control"),
+	test("triple-fault", bochs("corei7_skylake_x"),
+	     tickvisor("timer=hv", "build/guest/mbtest.elf", "env=tickvisor test=triple_fault"), [
+		present("diagnostic", r"^tickvisor: ERROR: guest triple fault"),
+		present("guest-state", r"^  exit reason 2, qualification 0, guest RIP 0x[0-9a-f]+"),
+		# The guest's INT3 (cc) is where it died.
+		present("instruction-bytes", r"^  instruction bytes at guest RIP: cc\b"),
+		present("hypervisor-survives", r"^tickvisor: exit statistics:"),
+		absent("no-panic", r"^  stack trace:"),
+	     ], exit_status=1, timeout=120,
+	     doc="a guest that triple-faults is stopped with a diagnostic, not reset or spun on"),
+	test("vmentry-failure", bochs("corei7_skylake_x"), mbtest("mbtest.elf",
+	     options="timer=hv crash=vmentry"), [
+		present("diagnostic", r"^tickvisor: ERROR: VM-entry failure: invalid guest state "
+			r"\(checking a guest-state field\)"),
+		present("rflags-shown", r"^  guest: CR0 .* RFLAGS 0$"),
+		present("hypervisor-survives", r"^tickvisor: exit statistics:"),
+		absent("no-panic", r"^  stack trace:"),
+	     ], exit_status=1, timeout=60,
+	     doc="crash=vmentry: a VM entry that fails its guest-state checks is diagnosed"),
+	test("unhandled-exit", bochs("corei7_skylake_x"), mbtest("mbtest.elf",
+	     options="timer=hv crash=vmexit"), [
+		present("diagnostic", r"^tickvisor: ERROR: unhandled VM exit: reason 16 \(RDTSC\)$"),
+		present("guest-state", r"^  exit reason 16, qualification 0, guest RIP 0x[0-9a-f]+"),
+		present("instruction-bytes", r"^  instruction bytes at guest RIP: 0f 31\b"),
+		present("hypervisor-survives", r"^tickvisor: exit statistics:"),
+		absent("no-panic", r"^  stack trace:"),
+	     ], exit_status=1, timeout=60,
+	     doc="crash=vmexit: an exit no handler takes stops the guest with the full diagnostic"),
 	test("hello-exit-code", bochs("corei7_skylake_x"),
 	     tickvisor("timer=hv", "build/guest/hello.elf"), [
 		present("guest-output", r"^hello from a plain multiboot guest$"),

@@ -10,6 +10,8 @@
  *                         fixtures/module<i>.bin, with the word mod<i> in its string
  *   tag=hello-42          shows that the line arrived whole
  *   test=ept_violation    instead of the checks, write past the end of RAM: tickvisor must stop it
+ *   test=triple_fault     instead of the checks, fault with no IDT: the CPU shuts down (natively)
+ *                         or tickvisor reports the triple fault
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -33,6 +35,9 @@
 #define ALL_SEGS		((1u << BOOT_NR_SEGS) - 1)
 #define PROBE_VECTOR		0x40
 #define PAGE_MASK		0xfffu
+#define HC_PRINT_LINE		"hypercall print: bytes from guest memory\n"
+#define HC_NO_SUCH_FUNCTION	0x7fu
+#define EXIT_REASON_VMCALL	18	/* SDM vol. 3D appendix C */
 
 static const char *const seg_names[BOOT_NR_SEGS] = { "CS", "DS", "ES", "FS", "GS", "SS" };
 
@@ -299,6 +304,65 @@ static void check_cpuid(void)
 	}
 }
 
+/*
+ * tickvisor's hypercalls (vmx/hypercall_abi.h): print writes the bytes to the console as they are
+ * (the boot test looks for the line), and each function refuses what it cannot do by its code.
+ */
+static void check_hypercalls(void)
+{
+	static const char line[] = HC_PRINT_LINE;
+	static const char *const names[] = {
+		"hypercall.print", "hypercall.print_too_long", "hypercall.print_outside_ram",
+		"hypercall.stats", "hypercall.unknown_function",
+	};
+	const char *env = cmdline_get("env");
+	struct tv_stats st;
+	uint32_t r;
+	unsigned int i;
+
+	if (!env || strcmp(env, "tickvisor")) {
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			skip(names[i], "no hypervisor: VMCALL would raise #UD");
+		return;
+	}
+	serial_drain();
+	r = tv_hc_print(line, sizeof(line) - 1);
+	check(r == 0, names[0], "returned 0x%x", r);
+	r = tv_hc_print(line, TV_HC_PRINT_MAX + 1);
+	check(r == TV_HC_EINVAL, names[1], "%u bytes: returned 0x%x, expected EINVAL",
+	      TV_HC_PRINT_MAX + 1, r);
+	/* The top of the 32-bit space is never guest RAM (at most 3 GiB of it). */
+	r = tv_hypercall(TV_HC_PRINT, 0xfffff000u, 16, 0);
+	check(r == TV_HC_EINVAL, names[2], "returned 0x%x, expected EINVAL", r);
+	memset(&st, 0, sizeof(st));
+	r = tv_hc_stats(&st, sizeof(st));
+	check(r == sizeof(st) && st.version == 1 && st.size == sizeof(st) && st.exits > 0 &&
+	      st.exits_by_reason[EXIT_REASON_VMCALL] > 0 && st.hv_cycles > 0, names[3],
+	      "returned %u, version %u, size %u, %llu exits, %llu VMCALLs, %llu cycles", r,
+	      st.version, st.size, st.exits, st.exits_by_reason[EXIT_REASON_VMCALL], st.hv_cycles);
+	r = tv_hypercall(HC_NO_SUCH_FUNCTION, 0, 0, 0);
+	check(r == TV_HC_ENOSYS, names[4], "function 0x%x returned 0x%x, expected ENOSYS",
+	      HC_NO_SUCH_FUNCTION, r);
+}
+
+/*
+ * test=triple_fault: with an empty IDT, INT3 raises #GP (the gate is beyond the limit), whose
+ * delivery raises #DF, whose delivery fails again: a triple fault (SDM vol. 3A 6.15, interrupt 8).
+ */
+static void __attribute__((noreturn)) triple_fault(void)
+{
+	static const struct __attribute__((packed)) {
+		uint16_t limit;
+		uint32_t base;
+	} empty_idt = { 0, 0 };
+
+	info("loading an empty IDT and executing INT3");
+	serial_drain();
+	asm volatile("lidt %0; int3" : : "m"(empty_idt));
+	fail("triple_fault", "INT3 returned");
+	summary();
+}
+
 /* test=ept_violation: under tickvisor, the write ends in its EPT-violation diagnostic. */
 static void __attribute__((noreturn)) write_past_ram(void)
 {
@@ -341,6 +405,8 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	test = cmdline_get("test");
 	if (test && !strcmp(test, "ept_violation"))
 		write_past_ram();
+	if (test && !strcmp(test, "triple_fault"))
+		triple_fault();
 	if (test) {
 		fail("test", "unknown test=%s", test);
 		summary();
@@ -354,5 +420,6 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	check_modules();
 	check_irq_entry();
 	check_cpuid();
+	check_hypercalls();
 	summary();
 }

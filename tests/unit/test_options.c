@@ -150,7 +150,7 @@ static void test_guest_mem(void **state)
 
 static void test_crash(void **state)
 {
-	static const char help[] = "must be none, de, ud, gp or pf";
+	static const char help[] = "must be none, de, ud, gp, pf, vmentry or vmexit";
 
 	(void)state;
 	assert_int_equal(ok("crash=none").crash, CRASH_NONE);
@@ -158,10 +158,13 @@ static void test_crash(void **state)
 	assert_int_equal(ok("crash=ud").crash, CRASH_UD);
 	assert_int_equal(ok("crash=gp").crash, CRASH_GP);
 	assert_int_equal(ok("crash=pf").crash, CRASH_PF);
+	assert_int_equal(ok("crash=vmentry").crash, CRASH_VMENTRY);
+	assert_int_equal(ok("crash=vmexit").crash, CRASH_VMEXIT);
 	bad_value("crash=", "crash", help);
 	bad_value("crash=PF", "crash", help);
 	bad_value("crash=mc", "crash", help);
 	bad_value("crash=14", "crash", help);
+	bad_value("crash=vm", "crash", help);
 }
 
 static void test_several(void **state)
