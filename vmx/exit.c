@@ -3,6 +3,7 @@
 
 #include "arch/x86/log.h"
 #include "arch/x86/platform.h"
+#include "arch/x86/trap.h"
 #include "vmx/exit.h"
 #include "vmx/exit_reasons.h"
 #include "vmx/vmx_ops.h"
@@ -28,7 +29,25 @@ static enum vcpu_action handle_skip(struct vcpu *v)
 	return VCPU_RESUME;
 }
 
+static enum vcpu_action handle_unknown(struct vcpu *v);
+
+/*
+ * Exit 0: with an exception bitmap of 0 only NMIs come here (NMI exiting is on). They belong to
+ * the host: the guest never sees one it did not send itself (SDM 26.2 "NMI exiting").
+ */
+static enum vcpu_action handle_exception_nmi(struct vcpu *v)
+{
+	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
+
+	if ((info & INTR_INFO_VALID) && (info & INTR_INFO_TYPE_MASK) == INTR_TYPE_NMI) {
+		nmi_dispatch();
+		return VCPU_RESUME;
+	}
+	return handle_unknown(v);
+}
+
 static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
+	[EXIT_EXCEPTION_NMI] = handle_exception_nmi,
 	[EXIT_EXTERNAL_INTERRUPT] = handle_external_interrupt,
 	[EXIT_TRIPLE_FAULT] = handle_triple_fault,
 	[EXIT_INIT] = handle_ignored_signal,

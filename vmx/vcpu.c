@@ -87,7 +87,7 @@ static void requeue_interrupted_event(struct vcpu *v)
 
 	if (!(info & INTR_INFO_VALID))
 		return;
-	type = info & (7u << INTR_INFO_TYPE_SHIFT);
+	type = info & INTR_INFO_TYPE_MASK;
 	if (info & INTR_INFO_DELIVER_ERROR)
 		vmwrite(VMCS_ENTRY_EXCEPTION_ERROR, vmread(VMCS_IDT_VECTORING_ERROR));
 	/* Software interrupts and exceptions (types 4-6) re-execute with their length. */

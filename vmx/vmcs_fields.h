@@ -211,6 +211,7 @@
 /* VM-entry/exit interruption information (25.8.3, 26.9.2): vector 7:0, type 10:8, valid 31 */
 #define INTR_INFO_VECTOR_MASK		0xffu
 #define INTR_INFO_TYPE_SHIFT		8
+#define INTR_INFO_TYPE_MASK		(7u << 8)
 #define INTR_TYPE_EXT_INTR		(0u << 8)
 #define INTR_TYPE_NMI			(2u << 8)
 #define INTR_TYPE_HW_EXCEPTION		(3u << 8)

@@ -29,6 +29,9 @@ struct __attribute__((packed)) idt_ptr {
 };
 
 extern const uint64_t isr_stub_table[256];
+#define VEC_NMI		2
+#define NMI_REPORT_MAX	10
+
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static irq_handler_fn irq_handlers[256];
 
@@ -115,8 +118,26 @@ void irq_dispatch_vector(uint8_t vector)
 		lapic_eoi();
 }
 
+/*
+ * An NMI is no fault of the code it interrupts: a watchdog, the front-panel button or a platform
+ * error report sends it. tickvisor has no use for one, so it says so and goes on; the IRET that
+ * ends this handler lifts NMI blocking again (SDM vol. 3A 6.7.1).
+ */
+static void host_nmi(void)
+{
+	static uint64_t count;
+
+	if (++count <= NMI_REPORT_MAX)
+		pr_warn("NMI #%lu received and ignored (a watchdog, the NMI button or a platform "
+			"error)%s\n", count, count == NMI_REPORT_MAX ? "; not reporting more" : "");
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
+	if (f->vector == VEC_NMI) {
+		host_nmi();
+		return;
+	}
 	if (f->vector < 32)
 		exception_fatal(f);
 	if (irq_handlers[f->vector]) {

@@ -24,6 +24,14 @@ void idt_init(void);
 void irq_register(uint8_t vector, irq_handler_fn fn);
 /* Called from isr.S */
 void trap_dispatch(struct trap_frame *f);
+/*
+ * An NMI that arrived as a VM exit (NMI exiting, SDM 26.2) goes to the host's NMI handler the way
+ * one in VMX root would: through the IDT, whose IRET also lifts any NMI blocking.
+ */
+static inline void nmi_dispatch(void)
+{
+	asm volatile("int $2" : : : "memory");
+}
 /* Dispatches a vector that reached us as an acknowledged VM exit, not through the IDT. */
 void irq_dispatch_vector(uint8_t vector);
 
