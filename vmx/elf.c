@@ -4,10 +4,10 @@
  * ELF64 differ only in field widths and offsets, so one table row per class describes both and
  * one code path reads them. Fields are read with memcpy: the file is an arbitrary byte buffer.
  */
-#include <stdarg.h>
 
-#include "lib/fmt.h"
+#include "lib/error.h"
 #include "lib/string.h"
+#include "lib/unaligned.h"
 #include "vmx/elf.h"
 
 /* e_ident (gABI, "ELF Identification"). */
@@ -64,34 +64,6 @@ static const char *const type_names[] = {
 	"core dump",
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 /* An address or offset field: zero-extended from 32 bits in ELF32. */
 static uint64_t rd_word(const struct elf_layout *l, const uint8_t *p)
@@ -120,21 +92,21 @@ static int read_phdr(const struct elf_layout *l, uint64_t size, const uint8_t *p
 		.index = i,
 	};
 
-	if (rd32(ph + P_TYPE) != PT_LOAD)
+	if (get_le32(ph + P_TYPE) != PT_LOAD)
 		return 0;
 	if (s.filesz > s.memsz)
-		return fail(err, errlen, "guest kernel segment %u has more file bytes (p_filesz "
+		return error_set(err, errlen, "guest kernel segment %u has more file bytes (p_filesz "
 			    "0x%llx) than memory bytes (p_memsz 0x%llx)", i,
 			    (unsigned long long)s.filesz, (unsigned long long)s.memsz);
 	if (s.offset > size || s.filesz > size - s.offset)
-		return fail(err, errlen, "guest kernel segment %u's data (0x%llx bytes at file "
+		return error_set(err, errlen, "guest kernel segment %u's data (0x%llx bytes at file "
 			    "offset 0x%llx) runs past the end of the file (0x%llx bytes)", i,
 			    (unsigned long long)s.filesz, (unsigned long long)s.offset,
 			    (unsigned long long)size);
 	if (!s.memsz)
 		return 0;
 	if (out->nseg == ELF_MAX_SEGMENTS)
-		return fail(err, errlen, "guest kernel has more than %u loadable segments",
+		return error_set(err, errlen, "guest kernel has more than %u loadable segments",
 			    ELF_MAX_SEGMENTS);
 	out->seg[out->nseg++] = s;
 	return 0;
@@ -149,50 +121,50 @@ int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *out, char *e
 
 	memset(out, 0, sizeof(*out));
 	if (!elf_is_elf(file, size))
-		return fail(err, errlen, "guest kernel is not an ELF file");
+		return error_set(err, errlen, "guest kernel is not an ELF file");
 	if (size < EI_NIDENT)
-		return fail(err, errlen, "guest kernel is %llu bytes, too short for an ELF header",
+		return error_set(err, errlen, "guest kernel is %llu bytes, too short for an ELF header",
 			    (unsigned long long)size);
 	cls = file[EI_CLASS];
 	if (cls != ELFCLASS32 && cls != ELFCLASS64)
-		return fail(err, errlen, "guest kernel has ELF class %u, neither ELF32 (1) nor "
+		return error_set(err, errlen, "guest kernel has ELF class %u, neither ELF32 (1) nor "
 			    "ELF64 (2)", cls);
 	l = &layouts[cls - 1];
 	out->elf_class = cls == ELFCLASS32 ? 32 : 64;
 	if (size < l->ehdr_size)
-		return fail(err, errlen, "guest kernel is %llu bytes, too short for an ELF%d "
+		return error_set(err, errlen, "guest kernel is %llu bytes, too short for an ELF%d "
 			    "header (%u bytes)", (unsigned long long)size, out->elf_class,
 			    l->ehdr_size);
 	if (file[EI_DATA] != ELFDATA2LSB)
-		return fail(err, errlen, "guest kernel is not a little-endian ELF file (EI_DATA "
+		return error_set(err, errlen, "guest kernel is not a little-endian ELF file (EI_DATA "
 			    "%u), and x86 is little-endian", file[EI_DATA]);
 	if (file[EI_VERSION] != EV_CURRENT)
-		return fail(err, errlen, "guest kernel has ELF version %u, not 1 (EV_CURRENT)",
+		return error_set(err, errlen, "guest kernel has ELF version %u, not 1 (EV_CURRENT)",
 			    file[EI_VERSION]);
-	type = rd16(file + E_TYPE);
+	type = get_le16(file + E_TYPE);
 	if (type != ET_EXEC)
-		return fail(err, errlen, "guest kernel is an ELF %s (e_type %u), not an "
+		return error_set(err, errlen, "guest kernel is an ELF %s (e_type %u), not an "
 			    "executable (e_type 2, ET_EXEC)",
 			    type < sizeof(type_names) / sizeof(type_names[0]) ?
 			    type_names[type] : "file of an unknown type", type);
-	machine = rd16(file + E_MACHINE);
+	machine = get_le16(file + E_MACHINE);
 	if (machine != l->machine)
-		return fail(err, errlen, "guest kernel is an ELF%d file for machine %u, not %s "
+		return error_set(err, errlen, "guest kernel is an ELF%d file for machine %u, not %s "
 			    "(%u)", out->elf_class, machine, l->machine_name, l->machine);
 
 	phoff = rd_word(l, file + l->e_phoff);
-	phentsize = rd16(file + l->e_phentsize);
-	phnum = rd16(file + l->e_phnum);
+	phentsize = get_le16(file + l->e_phentsize);
+	phnum = get_le16(file + l->e_phnum);
 	if (!phnum)
-		return fail(err, errlen, "guest kernel has no program headers");
+		return error_set(err, errlen, "guest kernel has no program headers");
 	if (phentsize < l->phdr_size)
-		return fail(err, errlen, "guest kernel's program headers are %u bytes, less than "
+		return error_set(err, errlen, "guest kernel's program headers are %u bytes, less than "
 			    "the %u of an ELF%d program header", phentsize, l->phdr_size,
 			    out->elf_class);
 	/* Both factors are 16-bit: the product cannot wrap. */
 	table = (uint64_t)phnum * phentsize;
 	if (phoff > size || table > size - phoff)
-		return fail(err, errlen, "guest kernel's program headers (%u of %u bytes at file "
+		return error_set(err, errlen, "guest kernel's program headers (%u of %u bytes at file "
 			    "offset 0x%llx) run past the end of the file (0x%llx bytes)", phnum,
 			    phentsize, (unsigned long long)phoff, (unsigned long long)size);
 
@@ -200,7 +172,7 @@ int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *out, char *e
 		if (read_phdr(l, size, file + phoff + (uint64_t)i * phentsize, i, out, err, errlen))
 			return -1;
 	if (!out->nseg)
-		return fail(err, errlen, "guest kernel has no loadable (PT_LOAD) segment");
+		return error_set(err, errlen, "guest kernel has no loadable (PT_LOAD) segment");
 	out->entry = rd_word(l, file + l->e_entry);
 	return 0;
 }

@@ -5,10 +5,10 @@
  * data and passed over, but remembered, so that a header whose checksum was got wrong is named as
  * such instead of being reported missing.
  */
-#include <stdarg.h>
 
-#include "lib/fmt.h"
+#include "lib/error.h"
 #include "lib/string.h"
+#include "lib/unaligned.h"
 #include "vmx/mb_header.h"
 
 /* v1 header (Multiboot 0.6.96, 3.1.1): offsets from the magic. */
@@ -117,34 +117,6 @@ struct scan {
 	uint32_t bad_sum;
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static uint16_t rd16(const uint8_t *p)
-{
-	uint16_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
 
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
@@ -170,10 +142,10 @@ static void scan(const uint8_t *file, uint64_t size, uint32_t magic, uint64_t wi
 	for (off = 0; off + fixed <= end; off += align) {
 		uint32_t sum = 0;
 
-		if (rd32(file + off) != magic)
+		if (get_le32(file + off) != magic)
 			continue;
 		for (i = 0; i < fixed; i += 4)
-			sum += rd32(file + off + i);
+			sum += get_le32(file + off + i);
 		if (!sum) {
 			s->found = true;
 			s->offset = off;
@@ -200,11 +172,11 @@ static int addr_segment(uint64_t size, uint64_t off, uint32_t header_addr, uint3
 	uint64_t before;
 
 	if (load_addr > header_addr)
-		return fail(err, errlen, "guest kernel's multiboot header has load_addr 0x%x above "
+		return error_set(err, errlen, "guest kernel's multiboot header has load_addr 0x%x above "
 			    "header_addr 0x%x", load_addr, header_addr);
 	before = header_addr - load_addr;
 	if (before > off)
-		return fail(err, errlen, "guest kernel's multiboot header would load 0x%llx bytes "
+		return error_set(err, errlen, "guest kernel's multiboot header would load 0x%llx bytes "
 			    "before itself (header_addr - load_addr), but lies at file offset "
 			    "0x%llx", (unsigned long long)before, (unsigned long long)off);
 	s->offset = off - before;
@@ -212,11 +184,11 @@ static int addr_segment(uint64_t size, uint64_t off, uint32_t header_addr, uint3
 	s->filesz = size - s->offset;
 	if (load_end_addr) {
 		if (load_end_addr < load_addr)
-			return fail(err, errlen, "guest kernel's multiboot header has "
+			return error_set(err, errlen, "guest kernel's multiboot header has "
 				    "load_end_addr 0x%x below load_addr 0x%x", load_end_addr,
 				    load_addr);
 		if (load_end_addr - load_addr > s->filesz)
-			return fail(err, errlen, "guest kernel's multiboot header loads 0x%x bytes "
+			return error_set(err, errlen, "guest kernel's multiboot header loads 0x%x bytes "
 				    "from file offset 0x%llx, past the end of the file (0x%llx "
 				    "bytes)", load_end_addr - load_addr,
 				    (unsigned long long)s->offset, (unsigned long long)size);
@@ -225,13 +197,13 @@ static int addr_segment(uint64_t size, uint64_t off, uint32_t header_addr, uint3
 	s->memsz = s->filesz;
 	if (bss_end_addr) {
 		if (bss_end_addr < load_addr + s->filesz)
-			return fail(err, errlen, "guest kernel's multiboot header has bss_end_addr "
+			return error_set(err, errlen, "guest kernel's multiboot header has bss_end_addr "
 				    "0x%x below the end of the loaded data (0x%llx)", bss_end_addr,
 				    (unsigned long long)(load_addr + s->filesz));
 		s->memsz = bss_end_addr - load_addr;
 	}
 	if (!s->memsz)
-		return fail(err, errlen, "guest kernel's multiboot header gives load addresses "
+		return error_set(err, errlen, "guest kernel's multiboot header gives load addresses "
 			    "that load nothing");
 	out->has_load = true;
 	return 0;
@@ -241,24 +213,24 @@ static int parse_mb1(const uint8_t *file, uint64_t size, uint64_t off, struct mb
 		     char *err, size_t errlen)
 {
 	const uint8_t *h = file + off;
-	uint32_t flags = rd32(h + MB1_FLAGS);
+	uint32_t flags = get_le32(h + MB1_FLAGS);
 	uint32_t unknown = flags & MB1_REQUIRED & ~MB1_UNDERSTOOD;
 
 	if (unknown)
-		return fail(err, errlen, "guest kernel's multiboot header requires features "
+		return error_set(err, errlen, "guest kernel's multiboot header requires features "
 			    "tickvisor does not know (flags bits 0x%04x of 0x%08x), and Multiboot "
 			    "0.6.96 3.1.2 says to refuse such a kernel", unknown, flags);
 	if (!(flags & MB1_AOUT_KLUDGE))
 		return 0;
 	if (off + MB1_ADDR_SIZE > min_u64(size, MB1_SEARCH_BYTES))
-		return fail(err, errlen, "guest kernel's multiboot header at file offset 0x%llx "
+		return error_set(err, errlen, "guest kernel's multiboot header at file offset 0x%llx "
 			    "sets flag 16 (load addresses), but the address fields run past the "
 			    "end of the file or of its first %u bytes", (unsigned long long)off,
 			    MB1_SEARCH_BYTES);
 	out->has_entry = true;
-	out->entry = rd32(h + MB1_ENTRY_ADDR);
-	return addr_segment(size, off, rd32(h + MB1_HEADER_ADDR), rd32(h + MB1_LOAD_ADDR),
-			    rd32(h + MB1_LOAD_END_ADDR), rd32(h + MB1_BSS_END_ADDR), out, err,
+	out->entry = get_le32(h + MB1_ENTRY_ADDR);
+	return addr_segment(size, off, get_le32(h + MB1_HEADER_ADDR), get_le32(h + MB1_LOAD_ADDR),
+			    get_le32(h + MB1_LOAD_END_ADDR), get_le32(h + MB1_BSS_END_ADDR), out, err,
 			    errlen);
 }
 
@@ -276,10 +248,10 @@ static int info_request(const uint8_t *tag, uint16_t flags, uint32_t size, char 
 	if (flags & HTAG_OPTIONAL)
 		return 0;
 	for (i = INFO_REQUESTS; i + 4 <= size; i += 4) {
-		type = rd32(tag + i);
+		type = get_le32(tag + i);
 		if (type < 32 && (INFO_PROVIDED & 1u << type))
 			continue;
-		return fail(err, errlen, "guest kernel's multiboot2 header requires boot "
+		return error_set(err, errlen, "guest kernel's multiboot2 header requires boot "
 			    "information tag %u (%s), which tickvisor does not provide", type,
 			    type < ARRAY_SIZE(info_names) ? info_names[type] : "unknown");
 	}
@@ -298,7 +270,7 @@ static int header_tag(const uint8_t *tag, uint32_t type, uint16_t flags, uint32_
 		return 0;
 	case HTAG_ENTRY:
 		out->has_entry = true;
-		out->entry = rd32(tag + ENTRY_ADDR);
+		out->entry = get_le32(tag + ENTRY_ADDR);
 		return 0;
 	/*
 	 * Nothing to do: the guest keeps the PC's text console (flags tag, 3.1.9); modules are
@@ -315,7 +287,7 @@ static int header_tag(const uint8_t *tag, uint32_t type, uint16_t flags, uint32_
 		/* Framebuffer (no video mode is set), relocatable (no relocation), the unknown. */
 		if (flags & HTAG_OPTIONAL)
 			return 0;
-		return fail(err, errlen, "guest kernel's multiboot2 header requires the %s tag "
+		return error_set(err, errlen, "guest kernel's multiboot2 header requires the %s tag "
 			    "(type %u), which tickvisor does not support", htag_name(type), type);
 	}
 }
@@ -324,35 +296,35 @@ static int parse_mb2(const uint8_t *file, uint64_t size, uint64_t off, struct mb
 		     char *err, size_t errlen)
 {
 	const uint8_t *h = file + off, *addr_tag = NULL;
-	uint32_t arch = rd32(h + MB2_ARCH), len = rd32(h + MB2_HEADER_LENGTH);
+	uint32_t arch = get_le32(h + MB2_ARCH), len = get_le32(h + MB2_HEADER_LENGTH);
 	uint32_t type, tsize, load_addr, header_addr;
 	uint64_t t;
 	uint16_t flags;
 
 	if (arch != MB2_ARCH_I386)
-		return fail(err, errlen, "guest kernel's multiboot2 header is for architecture %u, "
+		return error_set(err, errlen, "guest kernel's multiboot2 header is for architecture %u, "
 			    "not i386 (0)", arch);
 	if (len < MB2_FIXED_SIZE + HTAG_HDR_SIZE || len > min_u64(size, MB2_SEARCH_BYTES) - off)
-		return fail(err, errlen, "guest kernel's multiboot2 header at file offset 0x%llx "
+		return error_set(err, errlen, "guest kernel's multiboot2 header at file offset 0x%llx "
 			    "has header_length %u, %s", (unsigned long long)off, len,
 			    len < MB2_FIXED_SIZE + HTAG_HDR_SIZE ? "too short to hold an end tag" :
 			    "past the end of the file or of its first 32768 bytes");
 
 	for (t = MB2_FIXED_SIZE;; t = align_up(t + tsize, MB2_ALIGN)) {
 		if (t + HTAG_HDR_SIZE > len)
-			return fail(err, errlen, "guest kernel's multiboot2 header ends without an "
+			return error_set(err, errlen, "guest kernel's multiboot2 header ends without an "
 				    "end tag");
-		type = rd16(h + t);
-		flags = rd16(h + t + HTAG_FLAGS);
-		tsize = rd32(h + t + HTAG_SIZE);
+		type = get_le16(h + t);
+		flags = get_le16(h + t + HTAG_FLAGS);
+		tsize = get_le32(h + t + HTAG_SIZE);
 		if (tsize > len - t)
-			return fail(err, errlen, "guest kernel's multiboot2 header tag at offset "
+			return error_set(err, errlen, "guest kernel's multiboot2 header tag at offset "
 				    "%llu (type %u, %u bytes) runs past the header's end (%u "
 				    "bytes)", (unsigned long long)t, type, tsize, len);
 		if (type == HTAG_END && tsize >= HTAG_HDR_SIZE)
 			break;
 		if (tsize < (type < ARRAY_SIZE(htags) ? htags[type].min_size : HTAG_HDR_SIZE))
-			return fail(err, errlen, "guest kernel's multiboot2 %s tag (type %u) is %u "
+			return error_set(err, errlen, "guest kernel's multiboot2 %s tag (type %u) is %u "
 				    "bytes, too short for its fields", htag_name(type), type,
 				    tsize);
 		if (header_tag(h + t, type, flags, tsize, out, &addr_tag, err, errlen))
@@ -362,19 +334,19 @@ static int parse_mb2(const uint8_t *file, uint64_t size, uint64_t off, struct mb
 	if (!addr_tag)
 		return 0;
 	if (!out->has_entry)
-		return fail(err, errlen, "guest kernel's multiboot2 header has an address tag but "
+		return error_set(err, errlen, "guest kernel's multiboot2 header has an address tag but "
 			    "no entry address tag, so the image it loads has no entry point");
-	header_addr = rd32(addr_tag + ADDR_HEADER_ADDR);
-	load_addr = rd32(addr_tag + ADDR_LOAD_ADDR);
+	header_addr = get_le32(addr_tag + ADDR_HEADER_ADDR);
+	load_addr = get_le32(addr_tag + ADDR_LOAD_ADDR);
 	if (load_addr == ADDR_LOAD_FROM_START) {
 		if (header_addr < off)
-			return fail(err, errlen, "guest kernel's multiboot2 address tag puts the "
+			return error_set(err, errlen, "guest kernel's multiboot2 address tag puts the "
 				    "file's start below 0 (header_addr 0x%x, header at file offset "
 				    "0x%llx)", header_addr, (unsigned long long)off);
 		load_addr = header_addr - (uint32_t)off;
 	}
 	return addr_segment(size, off, header_addr, load_addr,
-			    rd32(addr_tag + ADDR_LOAD_END_ADDR), rd32(addr_tag + ADDR_BSS_END_ADDR),
+			    get_le32(addr_tag + ADDR_LOAD_END_ADDR), get_le32(addr_tag + ADDR_BSS_END_ADDR),
 			    out, err, errlen);
 }
 
@@ -397,14 +369,14 @@ int mb_header_find(const uint8_t *file, uint64_t size, struct mb_header *out, ch
 		return parse_mb1(file, size, v1.offset, out, err, errlen);
 	}
 	if (v2.bad)
-		return fail(err, errlen, "guest kernel's multiboot2 header at file offset 0x%llx "
+		return error_set(err, errlen, "guest kernel's multiboot2 header at file offset 0x%llx "
 			    "has a bad checksum (magic + architecture + header_length + checksum "
 			    "= 0x%08x, not 0)", (unsigned long long)v2.bad_offset, v2.bad_sum);
 	if (v1.bad)
-		return fail(err, errlen, "guest kernel's multiboot header at file offset 0x%llx "
+		return error_set(err, errlen, "guest kernel's multiboot header at file offset 0x%llx "
 			    "has a bad checksum (magic + flags + checksum = 0x%08x, not 0)",
 			    (unsigned long long)v1.bad_offset, v1.bad_sum);
-	return fail(err, errlen, "guest kernel has no multiboot header (magic 0x%08x in its "
+	return error_set(err, errlen, "guest kernel has no multiboot header (magic 0x%08x in its "
 		    "first %u bytes) nor multiboot2 header (magic 0x%08x in its first %u bytes)",
 		    MB1_HEADER_MAGIC, MB1_SEARCH_BYTES, MB2_HEADER_MAGIC, MB2_SEARCH_BYTES);
 }

@@ -9,6 +9,7 @@
 
 #include "arch/x86/mb2.h"
 #include "lib/string.h"
+#include "lib/unaligned.h"
 
 /* Fixed layout (spec 3.6): offsets are from the start of a tag. */
 #define TAG_HDR_SIZE		8	/* u32 type, u32 size */
@@ -47,22 +48,6 @@ static const char *const error_text[MB2_ERR_COUNT] = {
 			    "without one",
 };
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, sizeof(v));
-	return v;
-}
-
 /* The string at tag[off] must end with a NUL before the tag does. */
 static int tag_string(const uint8_t *tag, uint32_t size, uint32_t off, const char **out)
 {
@@ -85,8 +70,8 @@ static int parse_module(const uint8_t *tag, uint32_t size, struct mb2_info *out)
 	err = tag_string(tag, size, MODULE_STRING_OFF, &m->string);
 	if (err)
 		return err;
-	m->start = rd32(tag + 8);
-	m->end = rd32(tag + 12);
+	m->start = get_le32(tag + 8);
+	m->end = get_le32(tag + 12);
 	if (m->start > m->end)
 		return MB2_ERR_BAD_MODULE;
 	out->module_count++;
@@ -103,16 +88,16 @@ static int parse_mmap(const uint8_t *tag, uint32_t size, struct mb2_info *out)
 	 * entry_size may grow in later versions of the spec (3.6.8), so entries are stepped over by
 	 * entry_size, but it must at least hold the fields read here and keep the u64s aligned.
 	 */
-	entry_size = rd32(tag + 8);
+	entry_size = get_le32(tag + 8);
 	if (entry_size < MMAP_ENTRY_MIN || entry_size % 8)
 		return MB2_ERR_BAD_MMAP;
 	if ((size - MMAP_ENTRIES_OFF) % entry_size)
 		return MB2_ERR_BAD_MMAP;
 	for (off = MMAP_ENTRIES_OFF; off < size; off += entry_size) {
 		struct mb2_mmap_entry e = {
-			.base = rd64(tag + off),
-			.len = rd64(tag + off + 8),
-			.type = rd32(tag + off + 16),
+			.base = get_le64(tag + off),
+			.len = get_le64(tag + off + 8),
+			.type = get_le32(tag + off + 16),
 		};
 
 		if (e.base + e.len < e.base)
@@ -167,8 +152,8 @@ static int parse_tag(const uint8_t *tag, uint32_t type, uint32_t size, uint32_t 
 	case MB2_TAG_BASIC_MEMINFO:
 		if (size < MEMINFO_SIZE)
 			return MB2_ERR_TAG_SIZE;
-		out->mem_lower_kb = rd32(tag + 8);
-		out->mem_upper_kb = rd32(tag + 12);
+		out->mem_lower_kb = get_le32(tag + 8);
+		out->mem_upper_kb = get_le32(tag + 12);
 		return MB2_OK;
 	case MB2_TAG_MMAP:
 		return parse_mmap(tag, size, out);
@@ -198,7 +183,7 @@ int mb2_parse(uint32_t magic, const void *info, size_t avail, struct mb2_info *o
 		return MB2_ERR_ALIGN;
 	if (avail < INFO_MIN_SIZE)
 		return MB2_ERR_TOTAL_SIZE;
-	total = rd32(base);
+	total = get_le32(base);
 	if (total < INFO_MIN_SIZE || total > avail)
 		return MB2_ERR_TOTAL_SIZE;
 	out->info_start = (uintptr_t)info;
@@ -210,7 +195,7 @@ int mb2_parse(uint32_t magic, const void *info, size_t avail, struct mb2_info *o
 	 */
 	for (off = INFO_HDR_SIZE; off + TAG_HDR_SIZE <= total;) {
 		const uint8_t *tag = base + off;
-		uint32_t type = rd32(tag), size = rd32(tag + 4);
+		uint32_t type = get_le32(tag), size = get_le32(tag + 4);
 		int err;
 
 		out->err_tag = type;
