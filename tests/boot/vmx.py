@@ -63,6 +63,22 @@ TESTS = [
 		absent("no-panic", r"^  stack trace:"),
 	     ], exit_status=1, timeout=120,
 	     doc="a guest that triple-faults is stopped with a diagnostic, not reset or spun on"),
+	test("hlt-cli", bochs("corei7_skylake_x"),
+	     tickvisor("timer=hv", "build/guest/mbtest.elf", "env=tickvisor test=hlt_cli"), [
+		present("diagnostic", r"^tickvisor: ERROR: guest executed HLT with interrupts "
+			r"disabled \(RFLAGS\.IF = 0\)"),
+		present("hypervisor-survives", r"^tickvisor: exit statistics:"),
+		absent("no-panic", r"^  stack trace:"),
+	     ], exit_status=1, timeout=60,
+	     doc="a guest halted with interrupts off can never wake: reported, not slept on"),
+	test("hlt-idle", bochs("corei7_skylake_x"),
+	     tickvisor("timer=hv", "build/guest/mbtest.elf", "env=tickvisor test=hlt_idle"), [
+		present("diagnostic", r"^tickvisor: ERROR: guest halted with interrupts enabled but "
+			r"no timer armed"),
+		present("hypervisor-survives", r"^tickvisor: exit statistics:"),
+		absent("no-panic", r"^  stack trace:"),
+	     ], exit_status=1, timeout=60,
+	     doc="a guest halted with no timer armed and no interrupt source: reported"),
 	test("vmentry-failure", bochs("corei7_skylake_x"), mbtest("mbtest.elf",
 	     options="timer=hv crash=vmentry"), [
 		present("diagnostic", r"^tickvisor: ERROR: VM-entry failure: invalid guest state "

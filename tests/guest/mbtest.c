@@ -12,6 +12,8 @@
  *   test=ept_violation    instead of the checks, write past the end of RAM: tickvisor must stop it
  *   test=triple_fault     instead of the checks, fault with no IDT: the CPU shuts down (natively)
  *                         or tickvisor reports the triple fault
+ *   test=hlt_cli          HLT with interrupts disabled: tickvisor must report it, not sleep forever
+ *   test=hlt_idle         HLT with interrupts enabled and no timer armed: likewise
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -363,6 +365,18 @@ static void __attribute__((noreturn)) triple_fault(void)
 	summary();
 }
 
+/* test=hlt_cli and test=hlt_idle: a HLT that nothing can end. */
+static void __attribute__((noreturn)) hlt_forever(bool interrupts)
+{
+	info("HLT with interrupts %s and no timer armed", interrupts ? "enabled" : "disabled");
+	serial_drain();
+	if (interrupts)
+		sti();
+	hlt();
+	fail(interrupts ? "hlt_idle" : "hlt_cli", "HLT returned");
+	summary();
+}
+
 /* test=ept_violation: under tickvisor, the write ends in its EPT-violation diagnostic. */
 static void __attribute__((noreturn)) write_past_ram(void)
 {
@@ -407,6 +421,10 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 		write_past_ram();
 	if (test && !strcmp(test, "triple_fault"))
 		triple_fault();
+	if (test && !strcmp(test, "hlt_cli"))
+		hlt_forever(false);
+	if (test && !strcmp(test, "hlt_idle"))
+		hlt_forever(true);
 	if (test) {
 		fail("test", "unknown test=%s", test);
 		summary();
