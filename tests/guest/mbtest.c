@@ -25,6 +25,7 @@
 #include "tests/guest/lib/cpu.h"
 #include "tests/guest/lib/hypercall.h"
 #include "tests/guest/lib/idt.h"
+#include "tests/guest/lib/msr_safe.h"
 #include "tests/guest/lib/multiboot.h"
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/serial.h"
@@ -40,6 +41,11 @@
 #define HC_PRINT_LINE		"hypercall print: bytes from guest memory\n"
 #define HC_NO_SUCH_FUNCTION	0x7fu
 #define EXIT_REASON_VMCALL	18	/* SDM vol. 3D appendix C */
+/* Architectural MSR numbers skip 0x3c-0x3a; nothing Intel ever shipped answers at 0x4b. */
+#define MSR_NONE		0x4bu
+#define MSR_FEATURE_CONTROL	0x3au
+#define FEATURE_CONTROL_LOCK	(1u << 0)
+#define FEATURE_CONTROL_VMXON	(3u << 1)	/* VMX inside and outside SMX */
 
 static const char *const seg_names[BOOT_NR_SEGS] = { "CS", "DS", "ES", "FS", "GS", "SS" };
 
@@ -307,6 +313,30 @@ static void check_cpuid(void)
 }
 
 /*
+ * An MSR the CPU does not have raises #GP(0) on read and write (SDM vol. 4 2.1); under tickvisor,
+ * IA32_FEATURE_CONTROL reads locked with VMX off, matching CPUID's hidden VMX bit.
+ */
+static void check_msrs(void)
+{
+	const char *env = cmdline_get("env");
+	uint64_t val = 0;
+	int v;
+
+	v = rdmsr_safe(MSR_NONE, &val);
+	check(v == VEC_GP, "msr.read_absent_gp", "RDMSR 0x%x: vector %d, value 0x%llx", MSR_NONE,
+	      v, val);
+	v = wrmsr_safe(MSR_NONE, 0);
+	check(v == VEC_GP, "msr.write_absent_gp", "WRMSR 0x%x: vector %d", MSR_NONE, v);
+	if (!env || strcmp(env, "tickvisor")) {
+		skip("msr.feature_control_vmx_off", "native: the emulator's own setting");
+		return;
+	}
+	v = rdmsr_safe(MSR_FEATURE_CONTROL, &val);
+	check(v < 0 && (val & FEATURE_CONTROL_LOCK) && !(val & FEATURE_CONTROL_VMXON),
+	      "msr.feature_control_vmx_off", "vector %d, IA32_FEATURE_CONTROL 0x%llx", v, val);
+}
+
+/*
  * tickvisor's hypercalls (vmx/hypercall_abi.h): print writes the bytes to the console as they are
  * (the boot test looks for the line), and each function refuses what it cannot do by its code.
  */
@@ -438,6 +468,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	check_modules();
 	check_irq_entry();
 	check_cpuid();
+	check_msrs();
 	check_hypercalls();
 	summary();
 }

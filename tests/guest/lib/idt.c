@@ -25,11 +25,14 @@ struct exception_frame {
 /* isr.S */
 extern const uint32_t exception_stubs[IDT_FIRST_IRQ];
 extern const uint32_t irq_stubs[IDT_VECTORS - IDT_FIRST_IRQ];
-void exception_report(const struct exception_frame *f) __attribute__((noreturn));
+void exception_handle(struct exception_frame *f);
 void irq_dispatch(uint32_t vector, uint64_t tsc);
 
 static struct idt_gate idt[IDT_VECTORS];
 static irq_handler_fn handlers[IDT_VECTORS];
+/* The one instruction allowed to fault now, where to resume, and what it raised. */
+static volatile uint32_t expect_eip, expect_resume;
+static volatile int expect_vector;
 
 static const char *const exception_names[IDT_FIRST_IRQ] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
@@ -78,8 +81,27 @@ void idt_set_handler(unsigned int vector, irq_handler_fn fn)
 	set_gate(vector, irq_stubs[vector - IDT_FIRST_IRQ]);
 }
 
-void exception_report(const struct exception_frame *f)
+void idt_expect_fault(uint32_t eip, uint32_t resume)
 {
+	expect_vector = -1;
+	expect_resume = resume;
+	expect_eip = eip;
+}
+
+int idt_expected_fault(void)
+{
+	expect_eip = 0;
+	return expect_vector;
+}
+
+void exception_handle(struct exception_frame *f)
+{
+	if (expect_eip && f->eip == expect_eip) {
+		expect_vector = (int)f->vector;
+		expect_eip = 0;
+		f->eip = expect_resume;
+		return;
+	}
 	fail("unexpected_exception",
 	     "vector %u %s, error code 0x%x, eip 0x%08x, cs 0x%x, eflags 0x%08x", f->vector,
 	     exception_names[f->vector], f->error, f->eip, f->cs, f->eflags);

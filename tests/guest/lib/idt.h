@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The guest's IDT. Every exception is fatal: it is reported as a FAIL line with the vector, the
- * error code and EIP, and the run ends. Vectors 32-255 can get handlers of their own.
+ * The guest's IDT. Every exception is fatal unless expected: it is reported as a FAIL line with
+ * the vector, the error code and EIP, and the run ends. Vectors 32-255 can get handlers of their
+ * own.
  */
 #ifndef GUEST_LIB_IDT_H
 #define GUEST_LIB_IDT_H
@@ -21,5 +22,11 @@ void idt_init(void);
  * with error code (vector << 3) | 2, plus 1 when an external event caused it.
  */
 void idt_set_handler(unsigned int vector, irq_handler_fn fn);
+/*
+ * An exception at eip, until idt_expected_fault(), resumes at resume instead of ending the run.
+ * idt_expected_fault() returns the vector it raised, or -1 when none came.
+ */
+void idt_expect_fault(uint32_t eip, uint32_t resume);
+int idt_expected_fault(void);
 
 #endif
