@@ -23,6 +23,11 @@
 #define VLAPIC_REG_ESR		0x280	/* error status (0x828) */
 #define VLAPIC_REG_LVT_CMCI	0x2f0	/* LVT corrected machine-check interrupt (0x82f) */
 #define VLAPIC_REG_ICR_LO	0x300	/* interrupt command 31:0 (x2APIC: all 64 bits, 0x830) */
+/*
+ * x2APIC mode keeps ICR 63:32 right above 31:0: with APIC-register virtualization an RDMSR of
+ * 0x830 reads the 8 bytes at 0x300 of the page (SDM 29.5).
+ */
+#define VLAPIC_REG_ICR_X2APIC_HI 0x304
 #define VLAPIC_REG_ICR_HI	0x310	/* interrupt command 63:32: xAPIC only as a register */
 #define VLAPIC_REG_LVT_TIMER	0x320	/* LVT timer (0x832) */
 #define VLAPIC_REG_LVT_THERMAL	0x330	/* LVT thermal sensor (0x833) */

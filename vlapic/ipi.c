@@ -76,10 +76,13 @@ void vlapic_icr_write(struct vlapic *v, uint32_t lo, uint32_t hi)
 	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
 
 	lo &= ICR_LO_BITS;
-	if (!x2apic)
-		hi &= VLAPIC_ICR_DEST_XAPIC;
 	vlapic_set_reg(v, VLAPIC_REG_ICR_LO, lo);
-	vlapic_set_reg(v, VLAPIC_REG_ICR_HI, hi);
+	if (x2apic) {
+		vlapic_set_reg(v, VLAPIC_REG_ICR_X2APIC_HI, hi);
+	} else {
+		hi &= VLAPIC_ICR_DEST_XAPIC;
+		vlapic_set_reg(v, VLAPIC_REG_ICR_HI, hi);
+	}
 	send(v, lo, x2apic ? hi : hi >> 24);
 }
 

@@ -49,6 +49,11 @@ int vlapic_highest_irr(struct vlapic *v)
 	return vec_highest(v, VLAPIC_REG_IRR);
 }
 
+int vlapic_highest_isr(struct vlapic *v)
+{
+	return vec_highest(v, VLAPIC_REG_ISR);
+}
+
 /*
  * SDM 11.8.3.1: PPR is TPR when TPR's priority class is at least that of the highest in-service
  * vector, else that vector's class. Kept in the page too, as virtual-interrupt delivery does.

@@ -43,8 +43,23 @@ bool vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val)
 		return false;
 	*val = vlapic_reg_read(v, off);
 	if (off == VLAPIC_REG_ICR_LO)
-		*val |= (uint64_t)vlapic_get_reg(v, VLAPIC_REG_ICR_HI) << 32;
+		*val |= (uint64_t)vlapic_get_reg(v, VLAPIC_REG_ICR_X2APIC_HI) << 32;
 	return true;
+}
+
+bool vlapic_x2apic_read_passthrough(uint32_t msr, bool vid)
+{
+	uint32_t off;
+
+	if (msr < VLAPIC_MSR_X2APIC_FIRST || msr > VLAPIC_MSR_X2APIC_LAST)
+		return false;
+	off = (msr - VLAPIC_MSR_X2APIC_FIRST) << 4;
+	if (off == VLAPIC_REG_TMCCT)
+		return false;
+	/* without virtual-interrupt delivery the CPU leaves VPPR as the vLAPIC last wrote it */
+	if (off == VLAPIC_REG_PPR)
+		return vid;
+	return vlapic_reg_access(off) & VLAPIC_X2APIC_R;
 }
 
 bool vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t val)

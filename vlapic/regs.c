@@ -238,11 +238,12 @@ void vlapic_regs_reset(struct vlapic *v)
 
 /*
  * xAPIC -> x2APIC keeps the state (SDM 11.12.5.1) but the ID becomes the 32-bit x2APIC ID and
- * the LDR is derived from it; the ICR destination widens to 32 bits.
+ * the LDR is derived from it; the ICR destination widens to 32 bits and moves next to ICR 31:0.
  */
 void vlapic_regs_to_x2apic(struct vlapic *v)
 {
 	vlapic_set_reg(v, VLAPIC_REG_ID, v->cfg.apic_id);
 	vlapic_set_reg(v, VLAPIC_REG_LDR, x2apic_ldr(v));
 	vlapic_set_reg(v, VLAPIC_REG_ICR_HI, 0);
+	vlapic_set_reg(v, VLAPIC_REG_ICR_X2APIC_HI, 0);
 }

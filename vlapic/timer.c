@@ -47,9 +47,13 @@ static void set_period(struct vlapic *v)
 	t->period = count_ticks(t);
 	if (t->mode != VLAPIC_TIMER_PERIODIC || !t->period || t->period >= t->min_period)
 		return;
-	/* counted and said only for a running timer, not for a stale TMICT */
+	/*
+	 * Counted and said only for a running timer, not for a stale TMICT; said at debug level,
+	 * since a console line at 115200 baud inside this exit would hold the guest up for
+	 * milliseconds, far behind its new timer. The exit statistics show the count.
+	 */
 	if (t->armed && vlapic_once(v, VLAPIC_ONCE_MIN_PERIOD))
-		vlapic_log(v, VLAPIC_LOG_INFO, "periodic timer of %llu TSC ticks raised to %llu",
+		vlapic_log(v, VLAPIC_LOG_DEBUG, "periodic timer of %llu TSC ticks raised to %llu",
 			   (unsigned long long)t->period, (unsigned long long)t->min_period);
 	v->stats.min_period_raised += t->armed;
 	t->period = t->min_period;

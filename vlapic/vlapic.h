@@ -26,10 +26,10 @@
  * How the glue drives it (one vCPU, one thread: nothing here is called concurrently):
  *  - setup: vlapic_init with the register page, which is also the virtual-APIC page.
  *    IA32_APIC_BASE and IA32_TSC_DEADLINE are always intercepted. x2APIC MSR bitmap: with
- *    APIC-register virtualization let reads through except 0x839 (TMCCT) and, without
- *    virtual-interrupt delivery, 0x80a (PPR); without it intercept every read but 0x808 (TPR);
- *    writes: with virtual-interrupt delivery let 0x808, 0x80b (EOI) and 0x83f (SELF IPI)
- *    through, intercept the rest. (xAPIC TMCCT and PPR reads give APIC-access exits.)
+ *    APIC-register virtualization let through the reads vlapic_x2apic_read_passthrough()
+ *    allows, without it intercept every read; writes: let 0x808 (TPR) and, with
+ *    virtual-interrupt delivery, 0x80b (EOI) and 0x83f (SELF IPI) through, intercept the rest.
+ *    (xAPIC TMCCT and PPR reads give APIC-access exits.)
  *    EOI-exit bitmap all clear: every interrupt here is edge-triggered.
  *  - every VM exit, first: vlapic_timer_check (it is the preemption-timer exit's and the host
  *    timer interrupt's whole handler).
@@ -44,7 +44,8 @@
  *    inject it and vlapic_ack() it, else request an interrupt window (and set the TPR threshold
  *    to the class of vlapic_highest_irr() when only TPR blocks it). Then vlapic_timer_entry, and
  *    last the VMX-preemption timer value from vlapic_hv_deadline().
- *  - apic_base_changed (disable, x2APIC switch): also reset RVI and SVI, the page was reset.
+ *  - apic_base_changed (disable, x2APIC switch): at the next entry set RVI and SVI from
+ *    vlapic_highest_irr() and vlapic_highest_isr(): a disable resets the page.
  */
 #ifndef VLAPIC_VLAPIC_H
 #define VLAPIC_VLAPIC_H
@@ -64,8 +65,8 @@ enum vlapic_mode {
 enum vlapic_log_level {
 	VLAPIC_LOG_ERROR,		/* the vlapic cannot do what the guest asked */
 	VLAPIC_LOG_WARN,		/* the guest did something odd or unsupported */
-	VLAPIC_LOG_INFO,		/* a policy took effect (e.g. the minimum period) */
-	VLAPIC_LOG_DEBUG,		/* ignored accesses, spurious EOIs */
+	VLAPIC_LOG_INFO,		/* a fact worth a line in a normal run */
+	VLAPIC_LOG_DEBUG,		/* ignored accesses, spurious EOIs, the minimum period */
 };
 
 /* Where timer expiries come from (boot option timer=hv|sw) */
@@ -121,9 +122,10 @@ struct vlapic_ops {
 	bool (*hv_timer_arm)(void *ctx, uint64_t deadline);
 	void (*hv_timer_cancel)(void *ctx);
 	/*
-	 * Program the host LAPIC timer (one-shot or TSC-deadline) to interrupt at `deadline`,
-	 * never before it (round a one-shot count up): an expiry that vlapic_timer_check finds
-	 * not yet due is not re-armed, since the vlapic can't tell that the host timer is spent.
+	 * Program the host LAPIC timer (one-shot or TSC-deadline) to interrupt at `deadline`, not
+	 * before it (round a one-shot count up), and keep it armed until then: an interrupt that
+	 * comes early anyway must arm it again, since vlapic_timer_check does nothing for an
+	 * expiry not yet due and can't tell that the host timer is spent.
 	 */
 	void (*sw_timer_arm)(void *ctx, uint64_t deadline);
 	void (*sw_timer_cancel)(void *ctx);
@@ -236,12 +238,23 @@ bool vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val);
 bool vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t val);
 
 /*
+ * Whether an RDMSR of x2APIC MSR `msr` may read the virtual-APIC page without a VM exit. With
+ * APIC-register virtualization the CPU serves every MSR of 0x800-0x8ff from the page (SDM 29.5),
+ * reserved and write-only ones included; this says where the page holds what the guest must
+ * read: not TMCCT (computed), not PPR unless virtual-interrupt delivery (`vid`) keeps it current,
+ * and no MSR whose read raises #GP.
+ */
+bool vlapic_x2apic_read_passthrough(uint32_t msr, bool vid);
+
+/*
  * Interrupt delivery. vlapic_highest_irr: the highest vector in IRR, or -1 (the RVI value with
- * virtual-interrupt delivery). vlapic_highest_pending: the highest IRR vector whose priority
- * class beats PPR (SDM 11.8.3), or -1; the vector to inject. vlapic_ack: the CPU took `vector`
- * (the injection was set up): IRR -> ISR and PPR follows. False if `vector` wasn't in IRR.
+ * virtual-interrupt delivery); vlapic_highest_isr likewise for ISR (SVI). vlapic_highest_pending:
+ * the highest IRR vector whose priority class beats PPR (SDM 11.8.3), or -1; the vector to inject.
+ * vlapic_ack: the CPU took `vector` (the injection was set up): IRR -> ISR and PPR follows. False
+ * if `vector` wasn't in IRR.
  */
 int vlapic_highest_irr(struct vlapic *v);
+int vlapic_highest_isr(struct vlapic *v);
 int vlapic_highest_pending(struct vlapic *v);
 bool vlapic_ack(struct vlapic *v, uint8_t vector);
 

@@ -110,7 +110,7 @@ enum vcpu_action handle_apic_access(struct vcpu *v)
 		vlapic_mmio_write(&glue.lapic, offset, val);
 	} else {
 		vlapic_mmio_read(&glue.lapic, offset, &val);
-		/* A 32-bit destination zero-extends into the 64-bit register (SDM vol. 1 3.4.1.1). */
+		/* a 32-bit load zero-extends into the 64-bit register (SDM vol. 1 3.4.1.1) */
 		guest_gpr_write(v, insn.reg, val);
 	}
 	vmwrite(VMCS_GUEST_RIP, rip + insn.len);
@@ -129,8 +129,8 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 
 	vcpu_skip_instruction(v);
 	if (!(vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
-		pr_err("guest executed HLT with interrupts disabled (RFLAGS.IF = 0): nothing but an "
-		       "NMI could wake it\n");
+		pr_err("guest executed HLT with interrupts disabled (RFLAGS.IF = 0): nothing but "
+		       "an NMI could wake it\n");
 		vcpu_dump(v);
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}

@@ -13,7 +13,6 @@
 #include "vmx/vmx_ops.h"
 
 #define XAPIC_DEFAULT_BASE	0xfee00000ull
-#define X2APIC_TMCCT_MSR	0x839
 #define X2APIC_TPR_MSR		0x808
 #define X2APIC_EOI_MSR		0x80b
 #define X2APIC_SELF_IPI_MSR	0x83f
@@ -58,6 +57,7 @@ static void op_sw_arm(void *ctx, uint64_t deadline)
 {
 	(void)ctx;
 	glue.sw_armed = true;
+	glue.sw_deadline = deadline;
 	lapic_timer_arm_tsc(deadline);
 }
 
@@ -76,16 +76,21 @@ static void op_interrupt_pending(void *ctx)
 
 /*
  * x2APIC MSR intercepts (SDM 29.5). With "virtualize x2APIC mode" and APIC-register
- * virtualization, reads come from the virtual-APIC page, except TMCCT, which is computed.
- * Writes of TPR, and with virtual-interrupt delivery of EOI and SELF_IPI, are virtualized;
- * every other write exits so the vLAPIC acts on it.
+ * virtualization, an RDMSR of any MSR in 0x800-0x8ff that the bitmap lets through reads the
+ * virtual-APIC page, reserved and write-only ones too: only the registers whose value the page
+ * holds go through (vlapic_x2apic_read_passthrough: not TMCCT, not PPR without virtual-interrupt
+ * delivery, and none whose read must raise #GP). Without APIC-register virtualization a read
+ * that doesn't exit would reach the host's own x2APIC: every read exits. Writes of TPR, and with
+ * virtual-interrupt delivery of EOI and SELF_IPI, are virtualized; every other write exits so
+ * the vLAPIC acts on it.
  */
 static void x2apic_intercepts(bool x2apic)
 {
 	bool virt = x2apic && (glue.vcpu->proc2 & PROC2_VIRTUALIZE_X2APIC);
 
 	for (uint32_t msr = MSR_X2APIC_FIRST; msr <= MSR_X2APIC_LAST; msr++) {
-		bool read_exits = !(virt && glue.arv) || msr == X2APIC_TMCCT_MSR;
+		bool read_exits = !(virt && glue.arv &&
+				    vlapic_x2apic_read_passthrough(msr, glue.vid));
 		bool write_exits = !(virt && (msr == X2APIC_TPR_MSR ||
 			(glue.vid && (msr == X2APIC_EOI_MSR || msr == X2APIC_SELF_IPI_MSR))));
 
@@ -116,6 +121,12 @@ static bool op_apic_base_changed(void *ctx, enum vlapic_mode mode, uint64_t base
 	v->proc2 = proc2;
 	vmwrite(VMCS_PROC_CONTROLS2, proc2);
 	x2apic_intercepts(mode == VLAPIC_MODE_X2APIC);
+	/*
+	 * The vLAPIC resets its page on a disable, after this returns: RVI and SVI must follow the
+	 * page, or a stale SVI holds VPPR up (SDM 29.1.3) and blocks lower vectors for good.
+	 */
+	glue.intr_status_stale = glue.vid;
+	glue.irq_dirty = true;
 	pr_debug("vlapic: guest APIC now %s\n", mode == VLAPIC_MODE_X2APIC ? "x2APIC" :
 		 mode == VLAPIC_MODE_XAPIC ? "xAPIC" : "disabled");
 	return true;
@@ -145,12 +156,19 @@ static const struct vlapic_ops ops = {
 
 /*
  * The host LAPIC timer: the sw backend. A one-shot is spent once it fires; the expiry itself is
- * checked after the VM exit (or in the HLT loop), which re-arms a periodic timer.
+ * checked after the VM exit (or in the HLT loop), which re-arms a periodic timer. It may go off
+ * before the deadline: a one-shot count computed from a measured LAPIC rate, one cut to 32 bits,
+ * or an interrupt of the previous arming that was already pending when the vLAPIC re-armed. The
+ * vLAPIC would find that expiry not due and leave the timer alone, so it is armed again here:
+ * the host timer stays armed until the deadline has passed.
  */
 static void host_timer_irq(struct trap_frame *f)
 {
 	(void)f;
-	glue.sw_armed = false;
+	if (glue.sw_armed && rdtsc() < glue.sw_deadline)
+		lapic_timer_arm_tsc(glue.sw_deadline);
+	else
+		glue.sw_armed = false;
 	lapic_eoi();
 }
 
@@ -220,13 +238,22 @@ void apic_glue_describe(void)
 		"APIC-access exits with instruction decoding");
 }
 
-/* Virtual-interrupt delivery: RVI = the highest IRR vector (SDM 29.2.1); the CPU does the rest. */
+/*
+ * Virtual-interrupt delivery: RVI = the highest IRR vector (SDM 29.2.1); the CPU does the rest,
+ * SVI included, except after an IA32_APIC_BASE change: SVI is then the highest ISR vector of the
+ * page as the vLAPIC left it (none after a disable).
+ */
 static void deliver_vid(void)
 {
-	int vec = vlapic_highest_irr(&glue.lapic);
+	int vec = vlapic_highest_irr(&glue.lapic), isv;
 	uint64_t status = vmread(VMCS_GUEST_INTR_STATUS);
 
 	status = (status & ~0xffull) | (vec > 0 ? (uint64_t)vec : 0);
+	if (glue.intr_status_stale) {
+		isv = vlapic_highest_isr(&glue.lapic);
+		status = (status & ~0xff00ull) | (isv > 0 ? (uint64_t)isv << 8 : 0);
+		glue.intr_status_stale = false;
+	}
 	vmwrite(VMCS_GUEST_INTR_STATUS, status);
 }
 
@@ -288,10 +315,17 @@ void apic_glue_before_entry(struct vcpu *v)
 	}
 	vlapic_timer_entry(&glue.lapic);
 	if (glue.hv_active && vlapic_hv_deadline(&glue.lapic, &deadline)) {
-		uint64_t now = rdtsc();
-		uint64_t ticks = deadline > now ?
-				 (deadline - now) >> vmx_caps.preemption_timer_shift : 0;
+		unsigned int shift = vmx_caps.preemption_timer_shift;
+		uint64_t now = rdtsc(), ticks = 0;
 
+		/*
+		 * SDM 26.5.1: the timer counts down by 1 each time TSC bit `shift` changes, so
+		 * value V expires at the V-th such change after entry: at or after
+		 * ((now >> shift) + V) << shift. The smallest V for which that is not before the
+		 * deadline rounds the deadline up, never down: the exit never comes early.
+		 */
+		if (deadline > now)
+			ticks = ((deadline + (1ull << shift) - 1) >> shift) - (now >> shift);
 		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
 	}
 }
@@ -352,7 +386,12 @@ void apic_glue_fill_stats(struct vcpu *v, struct tv_stats *s)
 	(void)v;
 	s->timer_exits = glue.timer_exits;
 	s->timer_fires = t->fires;
-	s->timer_coalesced = t->missed;
+	/*
+	 * Expiries the guest got no interrupt of its own for: merged into a tick still pending
+	 * in IRR, or skipped while the host was a period or more behind and merged into the one
+	 * tick delivered then (vlapic/timer.c).
+	 */
+	s->timer_coalesced = t->missed + t->clamped;
 	s->timer_hv_arms = t->hv_arms;
 	s->timer_sw_arms = t->sw_arms;
 	s->timer_advance_tsc = (int64_t)t->advance_tsc;
@@ -363,10 +402,11 @@ void apic_glue_print_stats(void)
 	const struct vlapic_stats *t = vlapic_stats(&glue.lapic);
 
 	kprintf("tickvisor: vLAPIC timer: %lu expiries (%lu delivered, %lu masked, %lu coalesced "
-		"into a pending tick, %lu periods skipped), %lu hv arms, %lu sw arms "
-		"(%lu out of hv range), advance %lu TSC ticks (%lu ns)",
-		t->fires, t->posted, t->masked, t->missed, t->clamped, t->hv_arms, t->sw_arms,
-		t->hv_range_fallbacks, t->advance_tsc, tsc_to_ns(t->advance_tsc));
+		"into a pending tick, %lu periods skipped), %lu periodic timers raised to "
+		"min_period_us, %lu hv arms, %lu sw arms (%lu out of hv range), advance %lu TSC "
+		"ticks (%lu ns)", t->fires, t->posted, t->masked, t->missed, t->clamped,
+		t->min_period_raised, t->hv_arms, t->sw_arms, t->hv_range_fallbacks,
+		t->advance_tsc, tsc_to_ns(t->advance_tsc));
 	if (t->lateness_samples)
 		kprintf(", lateness before wait min %ld max %ld TSC ticks over %lu interrupts",
 			t->lateness_min, t->lateness_max, t->lateness_samples);

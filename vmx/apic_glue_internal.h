@@ -16,7 +16,9 @@ struct apic_glue {
 	bool arv;		/* APIC-register virtualization in use */
 	bool hv_active;		/* the preemption timer holds the vLAPIC deadline */
 	bool sw_armed;		/* the host LAPIC timer holds it */
+	uint64_t sw_deadline;	/* ... for this TSC */
 	bool irq_dirty;		/* IRR changed since the last delivery decision */
+	bool intr_status_stale;	/* SVI must be set from the page (IA32_APIC_BASE changed) */
 	bool window_open;	/* interrupt-window exiting is on */
 	uint64_t timer_exits;	/* exits that fired the vLAPIC timer */
 };

@@ -119,17 +119,21 @@ uint64_t lapic_timer_hz(void)
 
 void lapic_timer_arm_tsc(uint64_t deadline)
 {
-	uint64_t now, ticks;
+	uint64_t now, hz = tsc_hz();
+	unsigned __int128 ticks = 1;
 
 	if (tsc_deadline) {
 		lapic_timer_deadline(deadline);
 		return;
 	}
+	/*
+	 * Never early: the time to the deadline in LAPIC ticks rounded up, plus one, since the
+	 * count's first decrement comes at the next edge of the LAPIC clock, anywhere up to a
+	 * tick after the TMICT write (SDM 11.5.4 counts it at the bus or crystal rate).
+	 */
 	now = rdtsc();
-	ticks = deadline > now ? (uint64_t)(((unsigned __int128)(deadline - now) * timer_hz) /
-					    tsc_hz()) : 0;
-	if (ticks == 0)
-		ticks = 1;
+	if (deadline > now)
+		ticks = ((unsigned __int128)(deadline - now) * timer_hz + hz - 1) / hz + 1;
 	if (ticks > 0xffffffffu)
 		ticks = 0xffffffffu;	/* the caller re-arms when this fires early */
 	lapic_timer_oneshot((uint32_t)ticks, 1);

@@ -36,7 +36,11 @@ void lapic_set_timer_hz(uint64_t hz);
  */
 bool lapic_oneshot_selftest(void);
 
-/* Arms the host timer to interrupt at an absolute TSC value, in whichever mode the CPU has. */
+/*
+ * Arms the host timer to interrupt at an absolute TSC value, in whichever mode the CPU has, never
+ * before it as far as the measured LAPIC rate goes. In one-shot mode a deadline more than 2^32
+ * LAPIC ticks away interrupts after 2^32 - 1 of them: the caller arms it again then.
+ */
 void lapic_timer_arm_tsc(uint64_t tsc_deadline);
 
 #endif

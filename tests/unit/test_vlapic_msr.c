@@ -268,6 +268,54 @@ static void x2apic_registers(void **state)
 	fake_free(f);
 }
 
+/*
+ * With APIC-register virtualization the CPU reads an x2APIC MSR as the 8 bytes at
+ * (msr & 0xff) << 4 of the virtual-APIC page (SDM 29.5): wherever the vLAPIC lets a read through,
+ * the page must hold exactly what RDMSR returns, the 64-bit ICR included.
+ */
+static void x2apic_page_reads(void **state)
+{
+	struct fake_env *f = new_x2apic();
+	uint64_t val, page;
+	uint32_t off;
+
+	(void)state;
+	fake_wrmsr(f, X2(VLAPIC_REG_TPR), 0x20);
+	fake_wrmsr(f, X2(VLAPIC_REG_LVT_LINT1), 0x1a742);
+	fake_wrmsr(f, X2(VLAPIC_REG_TDCR), 0x3);
+	fake_wrmsr(f, X2(VLAPIC_REG_TMICT), 12345);
+	fake_wrmsr(f, X2(VLAPIC_REG_ICR_LO), 0x12345678ull << 32 | VLAPIC_ICR_SELF | 0x45);
+	fake_wrmsr(f, X2(VLAPIC_REG_SELF_IPI), 0x46);
+	assert_true(vlapic_ack(&f->v, 0x46));
+	assert_int_equal(vlapic_highest_isr(&f->v), 0x46);
+	assert_int_equal(vlapic_highest_irr(&f->v), 0x45);
+	for (uint32_t msr = 0x800; msr <= 0x8ff; msr++) {
+		if (!vlapic_x2apic_read_passthrough(msr, true))
+			continue;
+		off = (msr - 0x800) << 4;
+		page = f->page[off / 4] | (uint64_t)f->page[off / 4 + 1] << 32;
+		assert_true(vlapic_msr_read(&f->v, msr, &val));
+		assert_int_equal(page, val);
+	}
+	assert_int_equal(fake_rdmsr(f, X2(VLAPIC_REG_ICR_LO)),
+			 0x12345678ull << 32 | VLAPIC_ICR_SELF | 0x45);
+	/* computed, write-only or reserved: the read must exit */
+	assert_false(vlapic_x2apic_read_passthrough(VLAPIC_MSR_X2APIC_TMCCT, true));
+	assert_false(vlapic_x2apic_read_passthrough(X2(VLAPIC_REG_EOI), true));
+	assert_false(vlapic_x2apic_read_passthrough(X2(VLAPIC_REG_SELF_IPI), true));
+	assert_false(vlapic_x2apic_read_passthrough(0x801, true));
+	assert_false(vlapic_x2apic_read_passthrough(0x831, true));
+	assert_false(vlapic_x2apic_read_passthrough(0x8ff, true));
+	assert_false(vlapic_x2apic_read_passthrough(VLAPIC_MSR_TSC_DEADLINE, true));
+	/* PPR only where virtual-interrupt delivery keeps VPPR current */
+	assert_true(vlapic_x2apic_read_passthrough(X2(VLAPIC_REG_PPR), true));
+	assert_false(vlapic_x2apic_read_passthrough(X2(VLAPIC_REG_PPR), false));
+	assert_true(vlapic_x2apic_read_passthrough(X2(VLAPIC_REG_TPR), false));
+	fake_wrmsr(f, X2(VLAPIC_REG_EOI), 0);
+	assert_int_equal(vlapic_highest_isr(&f->v), -1);
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +327,7 @@ int main(void)
 		cmocka_unit_test(x2apic_msrs_gated_by_mode),
 		cmocka_unit_test(x2apic_gp_rules),
 		cmocka_unit_test(x2apic_registers),
+		cmocka_unit_test(x2apic_page_reads),
 	};
 
 	return cmocka_run_group_tests_name("vlapic_msr", tests, NULL, NULL);

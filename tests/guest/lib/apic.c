@@ -2,11 +2,7 @@
 #include "tests/guest/lib/apic.h"
 #include "tests/guest/lib/cpu.h"
 
-#define X2APIC_MSR_BASE		0x800
-#define APIC_BASE_ADDR_MASK	0xfffff000u
-
 static bool x2apic;
-static uint32_t xapic_base;
 
 bool apic_has_x2apic(void)
 {
@@ -30,25 +26,55 @@ bool apic_is_x2apic(void)
 	return x2apic;
 }
 
-/* Where IA32_APIC_BASE puts the page: 0xfee00000 unless someone moved it. Paging is off. */
-static uint32_t mmio_base(void)
+void apic_sync_mode(void)
 {
-	if (!xapic_base)
-		xapic_base = (uint32_t)rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_ADDR_MASK;
-	return xapic_base;
+	x2apic = rdmsr(MSR_IA32_APIC_BASE) & APIC_BASE_EXTD;
 }
 
+/*
+ * The xAPIC page sits at the default base: no test moves it (tickvisor refuses a relocation), and
+ * paging is off.
+ */
 uint32_t apic_read(uint32_t off)
 {
 	if (x2apic)
-		return (uint32_t)rdmsr(X2APIC_MSR_BASE + off / 16);
-	return mmio_read32(mmio_base() + off);
+		return (uint32_t)rdmsr(APIC_X2APIC_MSR(off));
+	return mmio_read32(APIC_DEFAULT_BASE + off);
 }
 
 void apic_write(uint32_t off, uint32_t val)
 {
 	if (x2apic)
-		wrmsr(X2APIC_MSR_BASE + off / 16, val);
+		wrmsr(APIC_X2APIC_MSR(off), val);
 	else
-		mmio_write32(mmio_base() + off, val);
+		mmio_write32(APIC_DEFAULT_BASE + off, val);
+}
+
+uint64_t apic_read_icr(void)
+{
+	if (x2apic)
+		return rdmsr(APIC_X2APIC_MSR(APIC_ICR_LO));
+	return (uint64_t)apic_read(APIC_ICR_HI) << 32 | apic_read(APIC_ICR_LO);
+}
+
+void apic_write_icr(uint64_t val)
+{
+	if (x2apic) {
+		wrmsr(APIC_X2APIC_MSR(APIC_ICR_LO), val);
+		return;
+	}
+	/* the write of the low half sends (SDM 11.6.1) */
+	apic_write(APIC_ICR_HI, (uint32_t)(val >> 32));
+	apic_write(APIC_ICR_LO, (uint32_t)val);
+}
+
+uint32_t apic_tdcr(unsigned int divisor)
+{
+	/* TDCR bits 3,1,0: 000 = 2, 001 = 4, ... 110 = 128, 111 = 1 */
+	static const uint8_t enc[8] = { 0xb, 0x0, 0x1, 0x2, 0x3, 0x8, 0x9, 0xa };
+	unsigned int log2 = 0;
+
+	while ((1u << log2) < divisor && log2 < 7)
+		log2++;
+	return enc[log2];
 }
