@@ -106,14 +106,6 @@ void vlapic_timer_recheck_range(struct vlapic *v, uint64_t now)
 		vlapic_timer_restart(v);
 }
 
-bool vlapic_hv_deadline(const struct vlapic *v, uint64_t *deadline)
-{
-	if (v->timer.backend != VLAPIC_BACKEND_HV)
-		return false;
-	*deadline = v->timer.backend_deadline;
-	return true;
-}
-
 void vlapic_vcpu_blocking(struct vlapic *v)
 {
 	v->timer.blocking = true;

@@ -43,7 +43,7 @@
  *    none); without it, vector = vlapic_highest_pending(): if >= 0 and the guest can take it,
  *    inject it and vlapic_ack() it, else request an interrupt window (and set the TPR threshold
  *    to the class of vlapic_highest_irr() when only TPR blocks it). Then vlapic_timer_entry, and
- *    last the VMX-preemption timer value from vlapic_hv_deadline().
+ *    last the VMX-preemption timer value from the deadline hv_timer_arm was given.
  *  - apic_base_changed (disable, x2APIC switch): at the next entry set RVI and SVI from
  *    vlapic_highest_irr() and vlapic_highest_isr(): a disable resets the page.
  */
@@ -115,9 +115,11 @@ struct vlapic_ops {
 	uint64_t (*read_tsc)(void *ctx);
 	/*
 	 * Use the VMX-preemption timer for an expiry at absolute host TSC `deadline`: enable it in
-	 * the pin-based controls and load it from vlapic_hv_deadline() at every VM entry. False if
-	 * it can't be used now; the vlapic then arms the sw timer instead. The vlapic has already
-	 * checked that deadline - now <= vlapic_config.hv_max_delta.
+	 * the pin-based controls and, at every VM entry until hv_timer_cancel, load it with
+	 * (deadline - rdtsc()) >> IA32_VMX_MISC[4:0], rounded up (an early exit is harmless but
+	 * costs another), or 0 once the deadline is past. False if it can't be used now; the
+	 * vlapic then arms the sw timer instead. The vlapic has already checked that
+	 * deadline - now <= vlapic_config.hv_max_delta.
 	 */
 	bool (*hv_timer_arm)(void *ctx, uint64_t deadline);
 	void (*hv_timer_cancel)(void *ctx);
@@ -271,13 +273,6 @@ bool vlapic_timer_check(struct vlapic *v);
  * timer_advance=auto, tunes the advance.
  */
 void vlapic_timer_entry(struct vlapic *v);
-/*
- * True if the preemption timer is in use, with the absolute TSC at which it must expire; the glue
- * then loads the VMX-preemption timer value with (deadline - rdtsc()) >> IA32_VMX_MISC[4:0],
- * rounded up (an early exit is harmless but costs another), or 0 if the deadline is past, at
- * every VM entry (after vlapic_timer_entry).
- */
-bool vlapic_hv_deadline(const struct vlapic *v, uint64_t *deadline);
 /*
  * The guest executed HLT and the host is about to sleep (after vlapic_timer_check and only if
  * vlapic_highest_pending() is -1): move the timer to the host LAPIC, which can wake the host.

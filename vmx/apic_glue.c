@@ -26,31 +26,36 @@ static uint64_t op_read_tsc(void *ctx)
 	return rdtsc();
 }
 
-static void set_pin(struct vcpu *v, uint32_t pin)
-{
-	if (v->pin != pin) {
-		v->pin = pin;
-		vmwrite(VMCS_PIN_CONTROLS, pin);
-	}
-}
-
-/* The preemption timer counts only in non-root mode; before_entry reloads it every time. */
+/*
+ * The preemption timer counts only in non-root mode, so entry.S reloads it right before every
+ * VMRESUME from vcpu->preemption_expiry. SDM 26.5.1: it counts down by 1 each time TSC bit
+ * `shift` changes, so a value V loaded at TSC `now` expires at the V-th such change: at or after
+ * ((now >> shift) + V) << shift. Rounding the deadline up here, once per arming, leaves the
+ * entry path a subtraction, and the exit never comes early. The timer stays enabled in the
+ * pin-based controls for the whole run with timer=hv (vmcs.c): arming and cancelling cost no
+ * VMWRITE of the controls.
+ */
 static bool op_hv_arm(void *ctx, uint64_t deadline)
 {
+	struct vcpu *v = glue.vcpu;
+	uint64_t expiry;
+
 	(void)ctx;
-	(void)deadline;
-	if (!vmx_caps.preemption_timer)
+	if (!(v->pin & PIN_PREEMPTION_TIMER))
 		return false;
-	glue.hv_active = true;
-	set_pin(glue.vcpu, glue.vcpu->pin | PIN_PREEMPTION_TIMER);
+	expiry = (deadline >> v->preemption_shift) +
+		 !!(deadline & ((1ull << v->preemption_shift) - 1));
+	/* 0 means "none"; a deadline that rounds to 0 is long past: fire at once. */
+	v->preemption_expiry = expiry ? expiry : 1;
 	return true;
 }
 
+/* entry.S stops reloading it; the value it holds now must not fire: the farthest there is. */
 static void op_hv_cancel(void *ctx)
 {
 	(void)ctx;
-	glue.hv_active = false;
-	set_pin(glue.vcpu, glue.vcpu->pin & ~PIN_PREEMPTION_TIMER);
+	glue.vcpu->preemption_expiry = 0;
+	vmwrite(VMCS_PREEMPTION_TIMER, 0xffffffffu);
 }
 
 static void op_sw_arm(void *ctx, uint64_t deadline)
@@ -209,6 +214,7 @@ bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t vi
 	};
 
 	glue.vcpu = v;
+	v->preemption_shift = (uint8_t)vmx_caps.preemption_timer_shift;
 	glue.msr_bitmap = msr_bitmap;
 	glue.vid = v->proc2 & PROC2_VIRTUAL_INTR_DELIVERY;
 	glue.arv = v->proc2 & PROC2_APIC_REGISTER_VIRT;
@@ -303,8 +309,6 @@ static void deliver_inject(struct vcpu *v)
 
 void apic_glue_before_entry(struct vcpu *v)
 {
-	uint64_t deadline;
-
 	if (glue.irq_dirty) {
 		if (glue.vid) {
 			deliver_vid();
@@ -314,21 +318,8 @@ void apic_glue_before_entry(struct vcpu *v)
 		}
 	}
 	vlapic_timer_entry(&glue.lapic);
-	if (glue.hv_active && vlapic_hv_deadline(&glue.lapic, &deadline)) {
-		unsigned int shift = vmx_caps.preemption_timer_shift;
-		uint64_t now = rdtsc(), ticks = 0;
-
-		/*
-		 * SDM 26.5.1: the timer counts down by 1 each time TSC bit `shift` changes, so
-		 * value V expires at the V-th such change after entry: at or after
-		 * ((now >> shift) + V) << shift. The smallest V for which that is not before the
-		 * deadline rounds the deadline up, never down: the exit never comes early.
-		 */
-		if (deadline > now)
-			ticks = ((deadline + (1ull << shift) - 1) >> shift) - (now >> shift);
-		vmwrite(VMCS_PREEMPTION_TIMER, ticks > 0xffffffffu ? 0xffffffffu : ticks);
-	}
 }
+
 
 void apic_glue_after_exit(struct vcpu *v)
 {

@@ -14,7 +14,6 @@ struct apic_glue {
 	uint8_t *msr_bitmap;
 	bool vid;		/* virtual-interrupt delivery in use */
 	bool arv;		/* APIC-register virtualization in use */
-	bool hv_active;		/* the preemption timer holds the vLAPIC deadline */
 	bool sw_armed;		/* the host LAPIC timer holds it */
 	uint64_t sw_deadline;	/* ... for this TSC */
 	bool irq_dirty;		/* IRR changed since the last delivery decision */

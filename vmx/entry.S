@@ -6,6 +6,10 @@
  * vmx_enter. A VMLAUNCH/VMRESUME that fails falls through and returns 1 (the VM-instruction
  * error is in the VMCS). RSP/RIP/RFLAGS of the guest live in the VMCS, not here.
  *
+ * The VMX-preemption timer is loaded here, between the last guest register loads, so that only a
+ * handful of instructions separate the TSC read from the entry: the timer does not count in VMX
+ * root, and every instruction in between would make the timer exit that much later.
+ *
  * The guest's CR2 is not switched: the hypervisor never takes a page fault (a host #PF is a
  * fatal bug). The FPU/SSE state is not switched either: the hypervisor is built with
  * -mgeneral-regs-only and never touches it.
@@ -30,6 +34,8 @@
 #define R_R15	112
 #define V_HOST_RSP	120	/* struct vcpu: host_rsp right after regs */
 #define V_LAUNCHED	128
+#define V_PT_SHIFT	129	/* preemption_shift */
+#define V_PT_EXPIRY	136	/* preemption_expiry */
 
 	.text
 	.globl vmx_enter
@@ -51,13 +57,7 @@ vmx_enter:
 	movq	$VMCS_HOST_RSP, %rax
 	vmwrite	%rsp, %rax
 1:
-	cmpb	$0, V_LAUNCHED(%rdi)
-
-	movq	R_RAX(%rdi), %rax
 	movq	R_RBX(%rdi), %rbx
-	movq	R_RCX(%rdi), %rcx
-	movq	R_RDX(%rdi), %rdx
-	movq	R_RSI(%rdi), %rsi
 	movq	R_RBP(%rdi), %rbp
 	movq	R_R8(%rdi), %r8
 	movq	R_R9(%rdi), %r9
@@ -67,6 +67,30 @@ vmx_enter:
 	movq	R_R13(%rdi), %r13
 	movq	R_R14(%rdi), %r14
 	movq	R_R15(%rdi), %r15
+
+	/* Preemption timer = expiry - (TSC >> shift), 0 when past, at most 2^32 - 1 (SDM 26.5.1) */
+	movq	V_PT_EXPIRY(%rdi), %rsi
+	testq	%rsi, %rsi
+	jz	5f
+	movb	V_PT_SHIFT(%rdi), %cl
+	rdtsc
+	shlq	$32, %rdx
+	orq	%rdx, %rax
+	shrq	%cl, %rax
+	subq	%rax, %rsi
+	jae	4f
+	xorl	%esi, %esi		/* past: exit at once */
+4:	movl	$0xffffffff, %eax
+	cmpq	%rax, %rsi
+	cmovaq	%rax, %rsi
+	movl	$VMCS_PREEMPTION_TIMER, %eax
+	vmwrite	%rsi, %rax
+5:
+	movq	R_RAX(%rdi), %rax
+	movq	R_RCX(%rdi), %rcx
+	movq	R_RDX(%rdi), %rdx
+	movq	R_RSI(%rdi), %rsi
+	cmpb	$0, V_LAUNCHED(%rdi)
 	movq	R_RDI(%rdi), %rdi	/* last: it held the pointer (MOV leaves the flags alone) */
 
 	jne	2f

@@ -49,7 +49,9 @@ struct tv_stats {
 	uint64_t hv_cycles;		/* TSC ticks spent in the hypervisor, exit to entry */
 	uint64_t timer_exits;		/* exits that delivered or re-armed the vLAPIC timer */
 	uint64_t timer_fires;		/* vLAPIC timer expiries */
-	uint64_t timer_coalesced;	/* expiries merged into a still-pending tick */
+	uint64_t timer_coalesced;	/* expiries merged into another tick: still pending in the
+					 * IRR, or skipped while the host was a period or more
+					 * behind */
 	uint64_t timer_hv_arms;		/* timer programmings on the VMX-preemption timer */
 	uint64_t timer_sw_arms;		/* ... on the host LAPIC timer */
 	int64_t timer_advance_tsc;	/* current timer advance, TSC ticks */

@@ -17,6 +17,8 @@ int vmx_enter(struct vcpu *v);
 /* entry.S addresses these by offset */
 _Static_assert(offsetof(struct vcpu, host_rsp) == 120, "entry.S: V_HOST_RSP");
 _Static_assert(offsetof(struct vcpu, launched) == 128, "entry.S: V_LAUNCHED");
+_Static_assert(offsetof(struct vcpu, preemption_shift) == 129, "entry.S: V_PT_SHIFT");
+_Static_assert(offsetof(struct vcpu, preemption_expiry) == 136, "entry.S: V_PT_EXPIRY");
 
 void vcpu_skip_instruction(struct vcpu *v)
 {

@@ -25,6 +25,12 @@ struct vcpu {
 	struct guest_regs regs;		/* first: entry.S addresses it from the vcpu pointer */
 	uint64_t host_rsp;		/* the HOST_RSP value in the VMCS, cached (entry.S) */
 	bool launched;
+	/*
+	 * entry.S loads the VMX-preemption timer from these right before VMRESUME: the deadline
+	 * in units of TSC >> preemption_shift, rounded up, or 0 when the timer holds none.
+	 */
+	uint8_t preemption_shift;
+	uint64_t preemption_expiry;
 
 	uint64_t vmcs_pa;
 	uint8_t *ram;			/* guest RAM: GPA 0..ram_size, host-contiguous */

@@ -112,7 +112,7 @@ static void check_periodic(void)
 	tt_wait_irqs(PERIODS + 1, t0 + want + 2 * period + tt_late_max);
 	apic_write(APIC_TMICT, 0);
 	/* the ticks due in the window's last tt_late_max may come after it */
-	late_periods = (unsigned int)tt_div(tt_late_max + period - 1, (uint32_t)period);
+	late_periods = (unsigned int)div_u64_u32(tt_late_max + period - 1, (uint32_t)period);
 	check(in_window + late_periods >= PERIODS && in_window <= PERIODS + 1, "periodic.count",
 	      "%u interrupts in %u periods", in_window, PERIODS);
 	for (i = 0; i < tt_nr_irqs && i < TT_MAX_IRQS; i++) {

@@ -68,7 +68,7 @@ static void check_stats(const char *mode)
 		      (int32_t)s.timer_advance_tsc);
 	} else if (cmdline_get_u32("advance", &ns)) {
 		/* TSC kHz from leaf 0x40000010: ns * kHz / 10^6 */
-		want = tt_div((uint64_t)ns * cpuid(TV_CPUID_TIMING, 0).eax, 1000000u);
+		want = div_u64_u32((uint64_t)ns * cpuid(TV_CPUID_TIMING, 0).eax, 1000000u);
 		check(s.timer_advance_tsc == (int64_t)want, name,
 		      "timer_advance_tsc is %d with %u ns, expected %u",
 		      (int32_t)s.timer_advance_tsc, ns, (uint32_t)want);
@@ -111,7 +111,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 		summary();
 	}
 	info("advance: after %u deadlines, lateness of %u more: min %d avg %d max %d TSC ticks",
-	     WARMUP, n, (int32_t)min, (int32_t)tt_div((uint64_t)sum, n), (int32_t)max);
+	     WARMUP, n, (int32_t)min, (int32_t)div_u64_u32((uint64_t)sum, n), (int32_t)max);
 	check(min >= 0, "advance.not_early", "an interrupt came %d TSC ticks before its deadline",
 	      (int32_t)-min);
 	/* a fixed advance may be less than the cost: only auto promises the small lateness */

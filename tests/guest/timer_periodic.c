@@ -98,7 +98,7 @@ static uint64_t min_period_tsc(void)
 	uint32_t us = MIN_PERIOD_US_DEFAULT;
 
 	cmdline_get_u32("min_period_us", &us);
-	return tt_div((uint64_t)us * cpuid(TV_CPUID_TIMING, 0).eax, 1000u);
+	return div_u64_u32((uint64_t)us * cpuid(TV_CPUID_TIMING, 0).eax, 1000u);
 }
 
 /*

@@ -65,24 +65,24 @@ static void cfg_auto_high_start(struct vlapic_config *cfg)
 static void hv_by_default(void **state)
 {
 	struct fake_env *f = new_with(cfg_default);
-	uint64_t t0 = f->tsc, dl;
+	uint64_t t0 = f->tsc;
 
 	(void)state;
-	assert_false(vlapic_hv_deadline(&f->v, &dl));
+	assert_false(f->hv_armed);
 	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
 	assert_true(f->hv_armed);
 	assert_false(f->sw_armed);
-	assert_true(vlapic_hv_deadline(&f->v, &dl));
-	assert_int_equal(dl, t0 + PERIOD);
+	assert_true(f->hv_armed);
+	assert_int_equal(f->hv_deadline, t0 + PERIOD);
 	assert_true(fake_expire(f));
-	assert_true(vlapic_hv_deadline(&f->v, &dl));
-	assert_int_equal(dl, t0 + 2 * PERIOD);
+	assert_true(f->hv_armed);
+	assert_int_equal(f->hv_deadline, t0 + 2 * PERIOD);
 	assert_int_equal(f->sw_arm_calls, 0);
 	assert_int_equal(vlapic_stats(&f->v)->hv_arms, 2);
 	/* stopping the timer releases the backend */
 	fake_write(f, VLAPIC_REG_TMICT, 0);
 	assert_false(f->hv_armed);
-	assert_false(vlapic_hv_deadline(&f->v, &dl));
+	assert_false(f->hv_armed);
 	assert_int_equal(f->hv_cancel_calls, 1);
 	fake_free(f);
 }
@@ -94,12 +94,12 @@ static void sw_only(void **state)
 	(void)state;
 	for (size_t i = 0; i < 2; i++) {
 		struct fake_env *f = new_with(cfgs[i]);
-		uint64_t t0 = f->tsc, dl;
+		uint64_t t0 = f->tsc;
 
 		arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
 		assert_true(f->sw_armed);
 		assert_int_equal(f->sw_deadline, t0 + PERIOD);
-		assert_false(vlapic_hv_deadline(&f->v, &dl));
+		assert_false(f->hv_armed);
 		assert_true(fake_expire(f));
 		assert_int_equal(f->sw_deadline, t0 + 2 * PERIOD);
 		/* HLT changes nothing for sw */
@@ -115,13 +115,12 @@ static void sw_only(void **state)
 static void hv_refused(void **state)
 {
 	struct fake_env *f = new_with(cfg_default);
-	uint64_t dl;
 
 	(void)state;
 	f->hv_refuse = true;
 	arm(f, VLAPIC_TIMER_ONESHOT, PERIOD);
 	assert_true(f->sw_armed);
-	assert_false(vlapic_hv_deadline(&f->v, &dl));
+	assert_false(f->hv_armed);
 	assert_int_equal(vlapic_stats(&f->v)->hv_refused, 1);
 	/* the next deadline tries hv again */
 	f->hv_refuse = false;
@@ -135,7 +134,7 @@ static void hv_refused(void **state)
 static void hv_range_fallback(void **state)
 {
 	struct fake_env *f = new_with(cfg_range);
-	uint64_t t0 = f->tsc, dl;
+	uint64_t t0 = f->tsc;
 
 	(void)state;
 	arm(f, VLAPIC_TIMER_ONESHOT, 300000);
@@ -152,8 +151,8 @@ static void hv_range_fallback(void **state)
 	assert_false(vlapic_timer_check(&f->v));
 	assert_true(f->hv_armed);
 	assert_false(f->sw_armed);
-	assert_true(vlapic_hv_deadline(&f->v, &dl));
-	assert_int_equal(dl, t0 + 300000);
+	assert_true(f->hv_armed);
+	assert_int_equal(f->hv_deadline, t0 + 300000);
 	assert_true(fake_expire(f));
 	assert_true(fake_irr(f, VEC));
 	/* an in-range timer goes straight to hv */
@@ -172,7 +171,7 @@ static void hv_range_fallback(void **state)
 static void hlt_moves_to_sw(void **state)
 {
 	struct fake_env *f = new_with(cfg_default);
-	uint64_t t0 = f->tsc, dl;
+	uint64_t t0 = f->tsc;
 
 	(void)state;
 	arm(f, VLAPIC_TIMER_PERIODIC, PERIOD);
@@ -181,7 +180,7 @@ static void hlt_moves_to_sw(void **state)
 	assert_false(f->hv_armed);
 	assert_true(f->sw_armed);
 	assert_int_equal(f->sw_deadline, t0 + PERIOD);
-	assert_false(vlapic_hv_deadline(&f->v, &dl));
+	assert_false(f->hv_armed);
 	/* the host LAPIC wakes the host; the periodic re-arm stays on sw while halted */
 	assert_true(fake_expire(f));
 	assert_true(f->sw_armed);

@@ -59,15 +59,6 @@ void tt_restore_isr(void)
 	idt_set_handler(TT_VECTOR, timer_isr);
 }
 
-/* Two divl, the first one's remainder feeding the second: the guest has no libgcc. */
-uint64_t tt_div(uint64_t n, uint32_t d)
-{
-	uint32_t hi = (uint32_t)(n >> 32), lo = (uint32_t)n, qhi = hi / d, r = hi % d, qlo;
-
-	asm("divl %4" : "=a"(qlo), "=d"(r) : "a"(lo), "d"(r), "rm"(d));
-	return ((uint64_t)qhi << 32) | qlo;
-}
-
 uint32_t tt_ticks(uint32_t ticks)
 {
 	return tt_env == TT_QEMU ? ticks * QEMU_SCALE : ticks;
@@ -80,12 +71,12 @@ uint64_t tt_ticks_to_tsc(uint64_t ticks)
 
 uint64_t tt_tsc_to_ticks(uint64_t tsc)
 {
-	return tt_div(tsc << RATE_SHIFT, tsc_per_tick);
+	return div_u64_u32(tsc << RATE_SHIFT, tsc_per_tick);
 }
 
 uint64_t tt_rate_slack(uint64_t tsc)
 {
-	return tt_div(tsc * slack_ppm, 1000000u);
+	return div_u64_u32(tsc * slack_ppm, 1000000u);
 }
 
 void tt_wait_until(uint64_t tsc)
@@ -145,8 +136,8 @@ bool tt_tmcct_fits(uint32_t tmcct, uint64_t e0, uint64_t e1, uint64_t b0, uint64
 
 	rem_min -= rem_min > tt_rate_slack(rem_min) ? tt_rate_slack(rem_min) : rem_min;
 	rem_max += tt_rate_slack(rem_max);
-	lo = tt_div(tt_tsc_to_ticks(rem_min), divisor);
-	hi = tt_div(tt_tsc_to_ticks(rem_max), divisor) + 1;
+	lo = div_u64_u32(tt_tsc_to_ticks(rem_min), divisor);
+	hi = div_u64_u32(tt_tsc_to_ticks(rem_max), divisor) + 1;
 	return tmcct + 1 >= lo && tmcct <= hi;
 }
 
@@ -167,7 +158,7 @@ static uint32_t measure_tsc_per_tick(uint32_t window)
 	tt_timer_stop();
 	if (c1 >= c0)
 		return 0;
-	return (uint32_t)tt_div(((b0 + b1) / 2 - (a0 + a1) / 2) << RATE_SHIFT, c0 - c1);
+	return (uint32_t)div_u64_u32(((b0 + b1) / 2 - (a0 + a1) / 2) << RATE_SHIFT, c0 - c1);
 }
 
 /* CPUID.15H (TSC = crystal * EBX / EAX), else tickvisor's leaf 0x40000010 (kHz). */
@@ -180,13 +171,13 @@ static uint32_t reported_tsc_per_tick(void)
 		if (r.eax && r.ebx && r.ecx) {
 			info("CPUID.15H: EAX %u EBX %u ECX %u (timer %u Hz)", r.eax, r.ebx, r.ecx,
 			     r.ecx);
-			return (uint32_t)tt_div((uint64_t)r.ebx << RATE_SHIFT, r.eax);
+			return (uint32_t)div_u64_u32((uint64_t)r.ebx << RATE_SHIFT, r.eax);
 		}
 	}
 	r = cpuid(TV_CPUID_TIMING, 0);
 	if (r.eax && r.ebx) {
 		info("leaf 0x40000010: TSC %u kHz, timer %u kHz", r.eax, r.ebx);
-		return (uint32_t)tt_div((uint64_t)r.eax << RATE_SHIFT, r.ebx);
+		return (uint32_t)div_u64_u32((uint64_t)r.eax << RATE_SHIFT, r.ebx);
 	}
 	return 0;
 }

@@ -22,6 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tests/guest/lib/div64.h"
+
 #define TT_VECTOR		0x40	/* the timer's vector in every test */
 #define TT_MAX_IRQS		32	/* timestamps kept: the first ones */
 
@@ -57,9 +59,6 @@ uint64_t tt_ticks_to_tsc(uint64_t ticks);
 uint64_t tt_tsc_to_ticks(uint64_t tsc);
 /* What the measured rate may be off by over `tsc` TSC ticks (0 under tickvisor: exact). */
 uint64_t tt_rate_slack(uint64_t tsc);
-/* n / d without libgcc */
-uint64_t tt_div(uint64_t n, uint32_t d);
-
 void tt_wait_until(uint64_t tsc);
 /* Waits for the n-th interrupt, but not past tsc; true when it came. */
 bool tt_wait_irqs(unsigned int n, uint64_t tsc);
