@@ -3,7 +3,8 @@
 #ifndef BOOT_BOOT_H
 #define BOOT_BOOT_H
 
-#define BOOT_CS		0x08	/* selectors of the boot GDT; arch/x86/gdt.c keeps the same values */
+/* Selectors of the boot GDT; arch/x86/gdt.c keeps the same values. */
+#define BOOT_CS		0x08
 #define BOOT_DS		0x10
 #define BOOT_STACK_SIZE	(32 * 1024)
 

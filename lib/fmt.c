@@ -101,7 +101,7 @@ static void emit_string(struct out *o, const struct spec *sp, const char *s)
 		pad(o, ' ', sp->width - len);
 }
 
-/* Length modifiers, counted: 0 = int, 1 = long, 2 = long long, -1 = short, -2 = char, 3 = size_t. */
+/* Length modifiers, counted: 0 int, 1 long, 2 long long, -1 short, -2 char, 3 size_t. */
 static int parse_length(const char **f)
 {
 	int len = 0;

@@ -80,7 +80,8 @@ static bool compute(const char *msr_name, uint32_t msr, const struct control *c,
 	return ok;
 }
 
-#define COMPUTE(name, msr, table, out) compute(name, msr, table, sizeof(table) / sizeof(table[0]), out)
+#define COMPUTE(name, msr, table, out) \
+	compute(name, msr, table, sizeof(table) / sizeof(table[0]), out)
 
 static void print_optional(void)
 {

@@ -95,14 +95,14 @@ static int read_phdr(const struct elf_layout *l, uint64_t size, const uint8_t *p
 	if (get_le32(ph + P_TYPE) != PT_LOAD)
 		return 0;
 	if (s.filesz > s.memsz)
-		return error_set(err, errlen, "guest kernel segment %u has more file bytes (p_filesz "
-			    "0x%llx) than memory bytes (p_memsz 0x%llx)", i,
-			    (unsigned long long)s.filesz, (unsigned long long)s.memsz);
+		return error_set(err, errlen, "guest kernel segment %u has more file bytes "
+				 "(p_filesz 0x%llx) than memory bytes (p_memsz 0x%llx)", i,
+				 (unsigned long long)s.filesz, (unsigned long long)s.memsz);
 	if (s.offset > size || s.filesz > size - s.offset)
-		return error_set(err, errlen, "guest kernel segment %u's data (0x%llx bytes at file "
-			    "offset 0x%llx) runs past the end of the file (0x%llx bytes)", i,
-			    (unsigned long long)s.filesz, (unsigned long long)s.offset,
-			    (unsigned long long)size);
+		return error_set(err, errlen, "guest kernel segment %u's data (0x%llx bytes at "
+				 "file offset 0x%llx) runs past the end of the file (0x%llx bytes)",
+				 i, (unsigned long long)s.filesz, (unsigned long long)s.offset,
+				 (unsigned long long)size);
 	if (!s.memsz)
 		return 0;
 	if (out->nseg == ELF_MAX_SEGMENTS)
@@ -123,12 +123,12 @@ int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *out, char *e
 	if (!elf_is_elf(file, size))
 		return error_set(err, errlen, "guest kernel is not an ELF file");
 	if (size < EI_NIDENT)
-		return error_set(err, errlen, "guest kernel is %llu bytes, too short for an ELF header",
-			    (unsigned long long)size);
+		return error_set(err, errlen, "guest kernel is %llu bytes, too short for an ELF "
+				 "header", (unsigned long long)size);
 	cls = file[EI_CLASS];
 	if (cls != ELFCLASS32 && cls != ELFCLASS64)
-		return error_set(err, errlen, "guest kernel has ELF class %u, neither ELF32 (1) nor "
-			    "ELF64 (2)", cls);
+		return error_set(err, errlen, "guest kernel has ELF class %u, neither ELF32 (1) "
+				 "nor ELF64 (2)", cls);
 	l = &layouts[cls - 1];
 	out->elf_class = cls == ELFCLASS32 ? 32 : 64;
 	if (size < l->ehdr_size)
@@ -136,8 +136,8 @@ int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *out, char *e
 			    "header (%u bytes)", (unsigned long long)size, out->elf_class,
 			    l->ehdr_size);
 	if (file[EI_DATA] != ELFDATA2LSB)
-		return error_set(err, errlen, "guest kernel is not a little-endian ELF file (EI_DATA "
-			    "%u), and x86 is little-endian", file[EI_DATA]);
+		return error_set(err, errlen, "guest kernel is not a little-endian ELF file "
+				 "(EI_DATA %u), and x86 is little-endian", file[EI_DATA]);
 	if (file[EI_VERSION] != EV_CURRENT)
 		return error_set(err, errlen, "guest kernel has ELF version %u, not 1 (EV_CURRENT)",
 			    file[EI_VERSION]);
@@ -149,8 +149,8 @@ int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *out, char *e
 			    type_names[type] : "file of an unknown type", type);
 	machine = get_le16(file + E_MACHINE);
 	if (machine != l->machine)
-		return error_set(err, errlen, "guest kernel is an ELF%d file for machine %u, not %s "
-			    "(%u)", out->elf_class, machine, l->machine_name, l->machine);
+		return error_set(err, errlen, "guest kernel is an ELF%d file for machine %u, not "
+				 "%s (%u)", out->elf_class, machine, l->machine_name, l->machine);
 
 	phoff = rd_word(l, file + l->e_phoff);
 	phentsize = get_le16(file + l->e_phentsize);
@@ -158,15 +158,16 @@ int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *out, char *e
 	if (!phnum)
 		return error_set(err, errlen, "guest kernel has no program headers");
 	if (phentsize < l->phdr_size)
-		return error_set(err, errlen, "guest kernel's program headers are %u bytes, less than "
-			    "the %u of an ELF%d program header", phentsize, l->phdr_size,
-			    out->elf_class);
+		return error_set(err, errlen, "guest kernel's program headers are %u bytes, less "
+				 "than the %u of an ELF%d program header", phentsize, l->phdr_size,
+				 out->elf_class);
 	/* Both factors are 16-bit: the product cannot wrap. */
 	table = (uint64_t)phnum * phentsize;
 	if (phoff > size || table > size - phoff)
-		return error_set(err, errlen, "guest kernel's program headers (%u of %u bytes at file "
-			    "offset 0x%llx) run past the end of the file (0x%llx bytes)", phnum,
-			    phentsize, (unsigned long long)phoff, (unsigned long long)size);
+		return error_set(err, errlen, "guest kernel's program headers (%u of %u bytes at "
+				 "file offset 0x%llx) run past the end of the file (0x%llx bytes)",
+				 phnum, phentsize, (unsigned long long)phoff,
+				 (unsigned long long)size);
 
 	for (i = 0; i < phnum; i++)
 		if (read_phdr(l, size, file + phoff + (uint64_t)i * phentsize, i, out, err, errlen))

@@ -151,7 +151,7 @@ void ept_describe_violation(uint64_t qual, char *buf, unsigned long len)
 {
 	/* Qualification bits 2:0 = the access, 5:3 = what the entry allowed (table 28-7) */
 	snprintf(buf, len, "%s%s%s access; the GPA was %s%s%s%s",
-		 qual & 1 ? "read" : "", qual & 2 ? "write" : "", qual & 4 ? "instruction fetch" : "",
-		 (qual & 0x38) ? "mapped " : "not mapped", qual & 8 ? "R" : "", qual & 16 ? "W" : "",
-		 qual & 32 ? "X" : "");
+		 qual & 1 ? "read" : "", qual & 2 ? "write" : "",
+		 qual & 4 ? "instruction fetch" : "", (qual & 0x38) ? "mapped " : "not mapped",
+		 qual & 8 ? "R" : "", qual & 16 ? "W" : "", qual & 32 ? "X" : "");
 }

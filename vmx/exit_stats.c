@@ -12,7 +12,8 @@ void exit_stats_print(const struct vcpu *v, uint64_t now)
 
 	kprintf("tickvisor: exit statistics: %lu exits, %lu TSC ticks in the hypervisor of %lu "
 		"(%lu.%02lu%%)\n", s->total_exits, s->total_cycles, run,
-		run ? s->total_cycles * 100 / run : 0, run ? s->total_cycles * 10000 / run % 100 : 0);
+		run ? s->total_cycles * 100 / run : 0,
+		run ? s->total_cycles * 10000 / run % 100 : 0);
 	kprintf("tickvisor:   %-32s %10s %14s %10s\n", "reason", "exits", "TSC ticks", "avg");
 	for (unsigned int r = 0; r < EXIT_REASON_COUNT; r++) {
 		if (!s->count[r])

@@ -172,13 +172,14 @@ static int addr_segment(uint64_t size, uint64_t off, uint32_t header_addr, uint3
 	uint64_t before;
 
 	if (load_addr > header_addr)
-		return error_set(err, errlen, "guest kernel's multiboot header has load_addr 0x%x above "
-			    "header_addr 0x%x", load_addr, header_addr);
+		return error_set(err, errlen, "guest kernel's multiboot header has load_addr 0x%x "
+				 "above header_addr 0x%x", load_addr, header_addr);
 	before = header_addr - load_addr;
 	if (before > off)
-		return error_set(err, errlen, "guest kernel's multiboot header would load 0x%llx bytes "
-			    "before itself (header_addr - load_addr), but lies at file offset "
-			    "0x%llx", (unsigned long long)before, (unsigned long long)off);
+		return error_set(err, errlen, "guest kernel's multiboot header would load 0x%llx "
+				 "bytes before itself (header_addr - load_addr), but lies at file "
+				 "offset 0x%llx", (unsigned long long)before,
+				 (unsigned long long)off);
 	s->offset = off - before;
 	s->paddr = s->vaddr = load_addr;
 	s->filesz = size - s->offset;
@@ -188,23 +189,24 @@ static int addr_segment(uint64_t size, uint64_t off, uint32_t header_addr, uint3
 				    "load_end_addr 0x%x below load_addr 0x%x", load_end_addr,
 				    load_addr);
 		if (load_end_addr - load_addr > s->filesz)
-			return error_set(err, errlen, "guest kernel's multiboot header loads 0x%x bytes "
-				    "from file offset 0x%llx, past the end of the file (0x%llx "
-				    "bytes)", load_end_addr - load_addr,
-				    (unsigned long long)s->offset, (unsigned long long)size);
+			return error_set(err, errlen, "guest kernel's multiboot header loads 0x%x "
+					 "bytes from file offset 0x%llx, past the end of the file "
+					 "(0x%llx bytes)", load_end_addr - load_addr,
+					 (unsigned long long)s->offset, (unsigned long long)size);
 		s->filesz = load_end_addr - load_addr;
 	}
 	s->memsz = s->filesz;
 	if (bss_end_addr) {
 		if (bss_end_addr < load_addr + s->filesz)
-			return error_set(err, errlen, "guest kernel's multiboot header has bss_end_addr "
-				    "0x%x below the end of the loaded data (0x%llx)", bss_end_addr,
-				    (unsigned long long)(load_addr + s->filesz));
+			return error_set(err, errlen, "guest kernel's multiboot header has "
+					 "bss_end_addr 0x%x below the end of the loaded data "
+					 "(0x%llx)", bss_end_addr,
+					 (unsigned long long)(load_addr + s->filesz));
 		s->memsz = bss_end_addr - load_addr;
 	}
 	if (!s->memsz)
-		return error_set(err, errlen, "guest kernel's multiboot header gives load addresses "
-			    "that load nothing");
+		return error_set(err, errlen, "guest kernel's multiboot header gives load "
+				 "addresses that load nothing");
 	out->has_load = true;
 	return 0;
 }
@@ -223,15 +225,15 @@ static int parse_mb1(const uint8_t *file, uint64_t size, uint64_t off, struct mb
 	if (!(flags & MB1_AOUT_KLUDGE))
 		return 0;
 	if (off + MB1_ADDR_SIZE > min_u64(size, MB1_SEARCH_BYTES))
-		return error_set(err, errlen, "guest kernel's multiboot header at file offset 0x%llx "
-			    "sets flag 16 (load addresses), but the address fields run past the "
-			    "end of the file or of its first %u bytes", (unsigned long long)off,
-			    MB1_SEARCH_BYTES);
+		return error_set(err, errlen, "guest kernel's multiboot header at file offset "
+				 "0x%llx sets flag 16 (load addresses), but the address fields run "
+				 "past the end of the file or of its first %u bytes",
+				 (unsigned long long)off, MB1_SEARCH_BYTES);
 	out->has_entry = true;
 	out->entry = get_le32(h + MB1_ENTRY_ADDR);
-	return addr_segment(size, off, get_le32(h + MB1_HEADER_ADDR), get_le32(h + MB1_LOAD_ADDR),
-			    get_le32(h + MB1_LOAD_END_ADDR), get_le32(h + MB1_BSS_END_ADDR), out, err,
-			    errlen);
+	return addr_segment(size, off, get_le32(h + MB1_HEADER_ADDR),
+			    get_le32(h + MB1_LOAD_ADDR), get_le32(h + MB1_LOAD_END_ADDR),
+			    get_le32(h + MB1_BSS_END_ADDR), out, err, errlen);
 }
 
 static const char *htag_name(uint32_t type)
@@ -287,8 +289,9 @@ static int header_tag(const uint8_t *tag, uint32_t type, uint16_t flags, uint32_
 		/* Framebuffer (no video mode is set), relocatable (no relocation), the unknown. */
 		if (flags & HTAG_OPTIONAL)
 			return 0;
-		return error_set(err, errlen, "guest kernel's multiboot2 header requires the %s tag "
-			    "(type %u), which tickvisor does not support", htag_name(type), type);
+		return error_set(err, errlen, "guest kernel's multiboot2 header requires the %s "
+				 "tag (type %u), which tickvisor does not support", htag_name(type),
+				 type);
 	}
 }
 
@@ -302,31 +305,32 @@ static int parse_mb2(const uint8_t *file, uint64_t size, uint64_t off, struct mb
 	uint16_t flags;
 
 	if (arch != MB2_ARCH_I386)
-		return error_set(err, errlen, "guest kernel's multiboot2 header is for architecture %u, "
-			    "not i386 (0)", arch);
+		return error_set(err, errlen, "guest kernel's multiboot2 header is for "
+				 "architecture %u, not i386 (0)", arch);
 	if (len < MB2_FIXED_SIZE + HTAG_HDR_SIZE || len > min_u64(size, MB2_SEARCH_BYTES) - off)
-		return error_set(err, errlen, "guest kernel's multiboot2 header at file offset 0x%llx "
-			    "has header_length %u, %s", (unsigned long long)off, len,
-			    len < MB2_FIXED_SIZE + HTAG_HDR_SIZE ? "too short to hold an end tag" :
-			    "past the end of the file or of its first 32768 bytes");
+		return error_set(err, errlen, "guest kernel's multiboot2 header at file offset "
+				 "0x%llx has header_length %u, %s", (unsigned long long)off, len,
+				 len < MB2_FIXED_SIZE + HTAG_HDR_SIZE ?
+				 "too short to hold an end tag" :
+				 "past the end of the file or of its first 32768 bytes");
 
 	for (t = MB2_FIXED_SIZE;; t = align_up(t + tsize, MB2_ALIGN)) {
 		if (t + HTAG_HDR_SIZE > len)
-			return error_set(err, errlen, "guest kernel's multiboot2 header ends without an "
-				    "end tag");
+			return error_set(err, errlen, "guest kernel's multiboot2 header ends "
+					 "without an end tag");
 		type = get_le16(h + t);
 		flags = get_le16(h + t + HTAG_FLAGS);
 		tsize = get_le32(h + t + HTAG_SIZE);
 		if (tsize > len - t)
-			return error_set(err, errlen, "guest kernel's multiboot2 header tag at offset "
-				    "%llu (type %u, %u bytes) runs past the header's end (%u "
-				    "bytes)", (unsigned long long)t, type, tsize, len);
+			return error_set(err, errlen, "guest kernel's multiboot2 header tag at "
+					 "offset %llu (type %u, %u bytes) runs past the header's "
+					 "end (%u bytes)", (unsigned long long)t, type, tsize, len);
 		if (type == HTAG_END && tsize >= HTAG_HDR_SIZE)
 			break;
 		if (tsize < (type < ARRAY_SIZE(htags) ? htags[type].min_size : HTAG_HDR_SIZE))
-			return error_set(err, errlen, "guest kernel's multiboot2 %s tag (type %u) is %u "
-				    "bytes, too short for its fields", htag_name(type), type,
-				    tsize);
+			return error_set(err, errlen, "guest kernel's multiboot2 %s tag (type %u) "
+					 "is %u bytes, too short for its fields", htag_name(type),
+					 type, tsize);
 		if (header_tag(h + t, type, flags, tsize, out, &addr_tag, err, errlen))
 			return -1;
 	}
@@ -334,20 +338,22 @@ static int parse_mb2(const uint8_t *file, uint64_t size, uint64_t off, struct mb
 	if (!addr_tag)
 		return 0;
 	if (!out->has_entry)
-		return error_set(err, errlen, "guest kernel's multiboot2 header has an address tag but "
-			    "no entry address tag, so the image it loads has no entry point");
+		return error_set(err, errlen, "guest kernel's multiboot2 header has an address tag "
+				 "but no entry address tag, so the image it loads has no entry "
+				 "point");
 	header_addr = get_le32(addr_tag + ADDR_HEADER_ADDR);
 	load_addr = get_le32(addr_tag + ADDR_LOAD_ADDR);
 	if (load_addr == ADDR_LOAD_FROM_START) {
 		if (header_addr < off)
-			return error_set(err, errlen, "guest kernel's multiboot2 address tag puts the "
-				    "file's start below 0 (header_addr 0x%x, header at file offset "
-				    "0x%llx)", header_addr, (unsigned long long)off);
+			return error_set(err, errlen, "guest kernel's multiboot2 address tag puts "
+					 "the file's start below 0 (header_addr 0x%x, header at "
+					 "file offset 0x%llx)", header_addr,
+					 (unsigned long long)off);
 		load_addr = header_addr - (uint32_t)off;
 	}
 	return addr_segment(size, off, header_addr, load_addr,
-			    get_le32(addr_tag + ADDR_LOAD_END_ADDR), get_le32(addr_tag + ADDR_BSS_END_ADDR),
-			    out, err, errlen);
+			    get_le32(addr_tag + ADDR_LOAD_END_ADDR),
+			    get_le32(addr_tag + ADDR_BSS_END_ADDR), out, err, errlen);
 }
 
 int mb_header_find(const uint8_t *file, uint64_t size, struct mb_header *out, char *err,
@@ -369,13 +375,14 @@ int mb_header_find(const uint8_t *file, uint64_t size, struct mb_header *out, ch
 		return parse_mb1(file, size, v1.offset, out, err, errlen);
 	}
 	if (v2.bad)
-		return error_set(err, errlen, "guest kernel's multiboot2 header at file offset 0x%llx "
-			    "has a bad checksum (magic + architecture + header_length + checksum "
-			    "= 0x%08x, not 0)", (unsigned long long)v2.bad_offset, v2.bad_sum);
+		return error_set(err, errlen, "guest kernel's multiboot2 header at file offset "
+				 "0x%llx has a bad checksum (magic + architecture + header_length "
+				 "+ checksum = 0x%08x, not 0)", (unsigned long long)v2.bad_offset,
+				 v2.bad_sum);
 	if (v1.bad)
-		return error_set(err, errlen, "guest kernel's multiboot header at file offset 0x%llx "
-			    "has a bad checksum (magic + flags + checksum = 0x%08x, not 0)",
-			    (unsigned long long)v1.bad_offset, v1.bad_sum);
+		return error_set(err, errlen, "guest kernel's multiboot header at file offset "
+				 "0x%llx has a bad checksum (magic + flags + checksum = 0x%08x, "
+				 "not 0)", (unsigned long long)v1.bad_offset, v1.bad_sum);
 	return error_set(err, errlen, "guest kernel has no multiboot header (magic 0x%08x in its "
 		    "first %u bytes) nor multiboot2 header (magic 0x%08x in its first %u bytes)",
 		    MB1_HEADER_MAGIC, MB1_SEARCH_BYTES, MB2_HEADER_MAGIC, MB2_SEARCH_BYTES);

@@ -19,10 +19,11 @@ bool vmx_check_cpu(void)
 	if (!(fc & FEATURE_CONTROL_LOCK)) {
 		fc |= FEATURE_CONTROL_VMX_OUTSIDE_SMX | FEATURE_CONTROL_LOCK;
 		wrmsr(MSR_IA32_FEATURE_CONTROL, fc);
-		pr_info("IA32_FEATURE_CONTROL was unlocked: enabled VMX outside SMX and locked it\n");
+		pr_info("IA32_FEATURE_CONTROL was unlocked: enabled VMX outside SMX and locked "
+			"it\n");
 	} else if (!(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
-		pr_err("IA32_FEATURE_CONTROL (MSR 0x3a) = %#lx: locked with VMX outside SMX [bit 2] "
-		       "= 0: VT-x is disabled in the firmware setup\n", fc);
+		pr_err("IA32_FEATURE_CONTROL (MSR 0x3a) = %#lx: locked with VMX outside SMX "
+		       "[bit 2] = 0: VT-x is disabled in the firmware setup\n", fc);
 		return false;
 	}
 	pr_info("VMX present: CPUID.1:ECX.VMX = 1, IA32_FEATURE_CONTROL = %#lx\n", fc);

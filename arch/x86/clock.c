@@ -118,8 +118,8 @@ bool clock_calibrate(void)
 		uint64_t diff = nominal > tsc_freq ? nominal - tsc_freq : tsc_freq - nominal;
 
 		if (diff * 100 > tsc_freq)
-			pr_info("TSC: %s says %lu Hz, off by more than 1%%: using the measurement\n",
-				source, nominal);
+			pr_info("TSC: %s says %lu Hz, off by more than 1%%: using the "
+				"measurement\n", source, nominal);
 		else
 			pr_info("TSC: %s says %lu Hz, agrees within 1%%\n", source, nominal);
 	}

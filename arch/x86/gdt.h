@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* The host GDT and TSS. VMX needs a usable TR: the VMCS host TR selector can't be 0 (SDM 27.2.3). */
+/*
+ * The host GDT and TSS. VMX needs a usable TR: the VMCS host TR selector can't be 0
+ * (SDM 27.2.3).
+ */
 #ifndef ARCH_X86_GDT_H
 #define ARCH_X86_GDT_H
 

@@ -9,7 +9,9 @@
 .macro ISR_STUB vec
 	.balign 16
 isr_stub_\vec:
-	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+	/* the vectors with an error code (SDM vol. 3A table 6-1): 8, 10-14, 17, 21, 29, 30 */
+	.if (\vec == 8) || (\vec >= 10 && \vec <= 14) || (\vec == 17) || (\vec == 21) || \
+	    (\vec == 29) || (\vec == 30)
 	.else
 	pushq	$0
 	.endif

@@ -10,7 +10,7 @@
 #define UART_DATA	0	/* THR/RBR; divisor low with LCR.DLAB */
 #define UART_IER	1	/* interrupt enable; divisor high with LCR.DLAB */
 #define UART_FCR	2	/* FIFO control */
-#define UART_LCR	3	/* line control: 0x03 = 8 data bits, no parity, 1 stop; 0x80 = DLAB */
+#define UART_LCR	3	/* line control: 0x03 = 8N1; 0x80 = DLAB */
 #define UART_MCR	4	/* modem control: DTR | RTS */
 #define UART_LSR	5	/* line status */
 

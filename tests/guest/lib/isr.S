@@ -3,10 +3,10 @@
  * Interrupt entry stubs, one per vector, with their addresses in exception_stubs[] and
  * irq_stubs[] for idt.c. An exception (vectors 0-31) is fatal for a test guest unless a check
  * said it expects it (msr_safe.c): its stub hands exception_handle() a frame, which returns
- * only for an expected one, with the frame's EIP moved on. Vectors 32-255 are the tests' own interrupts (the APIC timer above
- * all): their stubs read the TSC before anything else, so a handler sees the delivery time with
- * only a few instructions of entry cost, save just the registers the C ABI lets a callee
- * clobber, and call irq_dispatch(vector, tsc).
+ * only for an expected one, with the frame's EIP moved on. Vectors 32-255 are the tests' own
+ * interrupts (the APIC timer above all): their stubs read the TSC before anything else, so a
+ * handler sees the delivery time with only a few instructions of entry cost, save just the
+ * registers the C ABI lets a callee clobber, and call irq_dispatch(vector, tsc).
  */
 
 /* Exceptions for which the CPU pushes an error code (SDM Vol. 3A, table 6-1). */
