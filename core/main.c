@@ -117,11 +117,12 @@ void kmain(uint32_t magic, uint32_t info)
 	paging_init(&mbi);
 	crash_if_asked(opts.crash);
 
-	lapic_init();
-	if (!clock_calibrate() || !lapic_oneshot_selftest())
+	/* First what no amount of calibration can make up for: a CPU without usable VT-x. */
+	if (!vmx_check_cpu())
 		fail();
 
-	if (!vmx_check_cpu())
+	lapic_init();
+	if (!clock_calibrate() || !lapic_oneshot_selftest())
 		fail();
 
 	platform_exit(vm_run(&mbi, &opts));

@@ -34,6 +34,7 @@
 #include "tests/guest/lib/printf.h"
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/serial.h"
+#include "tests/guest/lib/start.h"
 #include "tests/guest/lib/stats.h"
 
 #define TIMER_VECTOR		0x40
@@ -599,15 +600,7 @@ static void bench_prog_all(const char *apic)
 
 void guest_main(uint32_t magic, uint32_t info_addr)
 {
-	const char *err;
-
-	serial_init();
-	idt_init();
-	err = mb_parse(magic, info_addr, &bi);
-	if (err) {
-		fail("boot.info", "%s: magic 0x%08x, info at 0x%08x", err, magic, info_addr);
-		summary();
-	}
+	guest_start(magic, info_addr, &bi);
 	cmdline_init(bi.cmdline);
 	quick = cmdline_has("quick");
 	nr_samples = quick ? QUICK_SAMPLES : MAX_SAMPLES;

@@ -29,6 +29,7 @@
 #include "tests/guest/lib/multiboot.h"
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/serial.h"
+#include "tests/guest/lib/start.h"
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define EXPECTED_TAG		"hello-42"
@@ -433,16 +434,10 @@ static void __attribute__((noreturn)) write_past_ram(void)
 
 void guest_main(uint32_t magic, uint32_t info_addr)
 {
-	const char *test, *err;
+	const char *test;
 	bool whole;
 
-	serial_init();
-	idt_init();
-	err = mb_parse(magic, info_addr, &bi);
-	if (err) {
-		fail("boot.info", "%s: magic 0x%08x, info at 0x%08x", err, magic, info_addr);
-		summary();
-	}
+	guest_start(magic, info_addr, &bi);
 	whole = cmdline_init(bi.cmdline);
 	log_boot_info();
 

@@ -8,6 +8,7 @@
 #include "tests/guest/lib/multiboot.h"
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/serial.h"
+#include "tests/guest/lib/start.h"
 #include "tests/guest/lib/timer_test.h"
 
 #define SVR_VALUE		(APIC_SVR_ENABLE | 0xff)
@@ -224,15 +225,9 @@ static void skip_all(const char *const *checks, unsigned int n, const char *why)
 void tt_init(uint32_t magic, uint32_t info_addr, const char *const *checks,
 	     unsigned int nr_checks)
 {
-	const char *mode, *env, *err;
+	const char *mode, *env;
 
-	serial_init();
-	idt_init();
-	err = mb_parse(magic, info_addr, &bi);
-	if (err) {
-		fail("boot.info", "%s: magic 0x%08x, info at 0x%08x", err, magic, info_addr);
-		summary();
-	}
+	guest_start(magic, info_addr, &bi);
 	cmdline_init(bi.cmdline);
 	mode = cmdline_get("mode");
 	env = cmdline_get("env");
