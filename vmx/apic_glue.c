@@ -320,7 +320,6 @@ void apic_glue_before_entry(struct vcpu *v)
 	vlapic_timer_entry(&glue.lapic);
 }
 
-
 void apic_glue_after_exit(struct vcpu *v)
 {
 	(void)v;
