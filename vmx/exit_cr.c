@@ -6,6 +6,8 @@
  * when it changes one of those bits.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/trap.h"
 #include "vmx/exit.h"
 #include "vmx/guest_mem.h"
 #include "vmx/vmx_ops.h"
@@ -17,16 +19,6 @@
 #define CR_TYPE_TO	0
 #define CR_TYPE_FROM	1
 
-#define CR0_PE		(1ull << 0)
-#define CR0_NE		(1ull << 5)
-#define CR0_PG		(1ull << 31)
-#define CR4_PAE		(1ull << 5)
-#define CR4_VMXE	(1ull << 13)
-#define CR4_OSXSAVE	(1ull << 18)
-#define EFER_LME	(1ull << 8)
-#define EFER_LMA	(1ull << 10)
-#define VEC_UD		6
-#define VEC_GP		13
 
 /*
  * Paging on with EFER.LME set activates IA-32e mode (SDM 10.8.5); the CPU does this itself

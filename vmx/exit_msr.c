@@ -7,10 +7,10 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/log.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/trap.h"
 #include "vmx/apic_glue.h"
 #include "vmx/exit.h"
 
-#define VEC_GP 13
 
 static bool in_range(uint32_t msr, uint32_t lo, uint32_t hi)
 {

@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#include "arch/x86/msr.h"
 #include <stddef.h>
 
+#include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
 #include "lib/string.h"
 #include "vmx/guest_mem.h"
 #include "vmx/vmx_ops.h"
 
-#define CR0_PG		(1ull << 31)
-#define CR4_PSE		(1ull << 4)
-#define CR4_PAE		(1ull << 5)
-#define EFER_LMA	(1ull << 10)
-#define PTE_P		(1ull << 0)
-#define PTE_PS		(1ull << 7)
 #define ADDR_MASK	0x000ffffffffff000ull
 
 static bool read_entry(struct vcpu *v, uint64_t gpa, unsigned int size, uint64_t *out)

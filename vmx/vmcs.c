@@ -31,12 +31,6 @@ static const uint64_t guest_gdt[4] = {
 
 extern char vmx_exit_entry[];
 
-#define CR0_PE		(1ull << 0)
-#define CR0_ET		(1ull << 4)
-#define CR0_NE		(1ull << 5)
-#define CR0_PG		(1ull << 31)
-#define CR4_VMXE	(1ull << 13)
-#define RFLAGS_FIXED	0x2ull
 #define DR7_INIT	0x400ull
 #define PAT_POWER_ON	0x0007040600070406ull	/* SDM 13.12.4: the reset value */
 

@@ -6,7 +6,6 @@
 #include "vmx/vmx_ops.h"
 #include "vmx/vmx_setup.h"
 
-#define CR4_VMXE (1ull << 13)
 
 bool vmx_on(void)
 {

@@ -114,4 +114,23 @@ static inline void __attribute__((noreturn)) halt_forever(void)
 #define CPUID_1_ECX_HYPERVISOR	(1u << 31)
 #define CPUID_1_EDX_APIC	(1u << 9)
 
+/* Control-register and RFLAGS bits (SDM vol. 3A 2.5, vol. 1 3.4.3) */
+#define CR0_PE		(1ull << 0)	/* protection enable */
+#define CR0_ET		(1ull << 4)	/* extension type, fixed 1 */
+#define CR0_NE		(1ull << 5)	/* native x87 error reporting */
+#define CR0_PG		(1ull << 31)	/* paging */
+#define CR4_PSE		(1ull << 4)	/* 4 MiB pages without PAE */
+#define CR4_PAE		(1ull << 5)
+#define CR4_VMXE	(1ull << 13)
+#define CR4_OSXSAVE	(1ull << 18)
+#define RFLAGS_FIXED	(1ull << 1)	/* reserved, always 1 */
+#define RFLAGS_IF	(1ull << 9)	/* interrupts enabled */
+
+/* Page-table entry bits, the same at every level that has them (SDM vol. 3A 4.5) */
+#define PTE_P		(1ull << 0)	/* present */
+#define PTE_W		(1ull << 1)	/* writable */
+#define PTE_PWT		(1ull << 3)	/* with PCD, selects PAT entry 3 = UC by default */
+#define PTE_PCD		(1ull << 4)
+#define PTE_PS		(1ull << 7)	/* a large page in a PDE or PDPTE */
+
 #endif

@@ -22,6 +22,9 @@
 #define APIC_BASE_EN			(1ull << 11)
 #define APIC_BASE_ADDR_MASK		0xfffffffffffff000ull
 
+#define EFER_LME			(1ull << 8)	/* long mode enable */
+#define EFER_LMA			(1ull << 10)	/* long mode active */
+
 #define FEATURE_CONTROL_LOCK		(1ull << 0)
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX	(1ull << 2)
 

@@ -9,11 +9,6 @@
 #include "arch/x86/pmm.h"
 
 /* Page-table entry bits (SDM vol. 3A 4.5, tables 4-15 to 4-20) */
-#define PTE_P		(1ull << 0)	/* present */
-#define PTE_W		(1ull << 1)	/* writable */
-#define PTE_PWT		(1ull << 3)	/* with PCD, selects PAT entry 3 = UC by default */
-#define PTE_PCD		(1ull << 4)
-#define PTE_PS		(1ull << 7)	/* 2 MiB page in a PDE */
 #define PTE_ADDR	0x000ffffffffff000ull
 
 #define IOAPIC_BASE	0xfec00000ull

@@ -29,7 +29,6 @@ struct __attribute__((packed)) idt_ptr {
 };
 
 extern const uint64_t isr_stub_table[256];
-#define VEC_NMI		2
 #define NMI_REPORT_MAX	10
 
 static struct idt_gate idt[256] __attribute__((aligned(16)));

@@ -13,6 +13,11 @@ struct trap_frame {
 	uint64_t rip, cs, rflags, rsp, ss;
 };
 
+/* Exception vectors (SDM vol. 3A table 6-1) that the code raises or handles by number. */
+#define VEC_NMI			2
+#define VEC_UD			6
+#define VEC_GP			13
+
 /* Host interrupt vectors (exceptions own 0-31). */
 #define VEC_HOST_TIMER		0xf0	/* host LAPIC timer: the sw backend and calibration */
 #define VEC_HOST_ERROR		0xfe	/* host LAPIC error */
