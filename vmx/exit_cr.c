@@ -6,7 +6,9 @@
  * when it changes one of those bits.
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/log.h"
 #include "arch/x86/msr.h"
+#include "arch/x86/platform.h"
 #include "arch/x86/trap.h"
 #include "vmx/exit.h"
 #include "vmx/guest_mem.h"
@@ -18,7 +20,8 @@
 #define CR_GPR(q)	(((q) >> 8) & 0xf)
 #define CR_TYPE_TO	0
 #define CR_TYPE_FROM	1
-
+#define PDPT_ALIGN	32ull	/* the PAE page-directory-pointer table (SDM 4.4.1) */
+#define NR_PDPTES	4
 
 /*
  * Paging on with EFER.LME set activates IA-32e mode (SDM 10.8.5); the CPU does this itself
@@ -39,28 +42,53 @@ static void update_long_mode(uint64_t old_cr0, uint64_t new_cr0)
 	}
 }
 
+/*
+ * PAE paging (CR0.PG and CR4.PAE without EFER.LME): MOV to CR0, CR3 or CR4 loads the four PDPTEs
+ * from the table at CR3 (SDM vol. 3A 4.4.1), and with EPT a VM entry takes them from the VMCS
+ * guest-state area (SDM 27.3.2.4), not from memory. A write tickvisor emulated must load them as
+ * the instruction would have. False if the table is not in guest RAM: the write then raises #GP,
+ * as it would for PDPTEs the CPU can't load.
+ */
+static bool load_pdptes(struct vcpu *v, uint64_t cr0, uint64_t cr3, uint64_t cr4)
+{
+	const uint64_t *pdpte;
+
+	if (!(cr0 & CR0_PG) || !(cr4 & CR4_PAE) || (vmread(VMCS_GUEST_EFER) & EFER_LME))
+		return true;
+	pdpte = vcpu_gpa_ptr(v, cr3 & ~(PDPT_ALIGN - 1), NR_PDPTES * sizeof(*pdpte));
+	if (!pdpte)
+		return false;
+	for (unsigned int i = 0; i < NR_PDPTES; i++)
+		vmwrite(VMCS_GUEST_PDPTE0 + 2 * i, pdpte[i]);	/* 64-bit fields: even encodings */
+	return true;
+}
+
 static enum vcpu_action mov_to_cr(struct vcpu *v, unsigned int cr, uint64_t val)
 {
-	uint64_t old;
+	uint64_t cr0 = vmread(VMCS_GUEST_CR0), cr3 = vmread(VMCS_GUEST_CR3);
+	uint64_t cr4 = vmread(VMCS_GUEST_CR4);
 
 	switch (cr) {
 	case 0:
 		/* PG without PE is #GP (SDM vol. 2 MOV CR) */
-		if ((val & CR0_PG) && !(val & CR0_PE)) {
+		if (((val & CR0_PG) && !(val & CR0_PE)) || !load_pdptes(v, val, cr3, cr4)) {
 			vcpu_inject_exception(v, VEC_GP, true, 0);
 			return VCPU_RESUME;
 		}
-		old = vmread(VMCS_GUEST_CR0);
 		vmwrite(VMCS_CR0_READ_SHADOW, val);
 		vmwrite(VMCS_GUEST_CR0, val | CR0_NE);
-		update_long_mode(old, val);
+		update_long_mode(cr0, val);
 		break;
 	case 3:
+		if (!load_pdptes(v, cr0, val, cr4)) {
+			vcpu_inject_exception(v, VEC_GP, true, 0);
+			return VCPU_RESUME;
+		}
 		vmwrite(VMCS_GUEST_CR3, val);
 		break;
 	case 4:
 		/* The guest sees no VMX in CPUID: setting CR4.VMXE is reserved, #GP. */
-		if (val & CR4_VMXE) {
+		if ((val & CR4_VMXE) || !load_pdptes(v, cr0, cr3, val)) {
 			vcpu_inject_exception(v, VEC_GP, true, 0);
 			return VCPU_RESUME;
 		}
@@ -88,8 +116,9 @@ enum vcpu_action handle_cr_access(struct vcpu *v)
 		return VCPU_RESUME;
 	}
 	/* CLTS and LMSW touch only CR0 bits 3:0, which the mask leaves to the guest. */
+	pr_err("unexpected control-register access exit (qualification %#lx)\n", q);
 	vcpu_dump(v);
-	return vcpu_stop(v, 1);
+	return vcpu_stop(v, EXIT_FAILURE_CODE);
 }
 
 /* XSETBV (SDM vol. 2): the checks the CPU makes, then the write; the host uses no XSAVE state. */

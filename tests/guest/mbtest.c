@@ -314,6 +314,40 @@ static void check_cpuid(void)
 }
 
 /*
+ * PAE paging (SDM vol. 3A 4.4): one page-directory-pointer entry, one page directory of 2 MiB
+ * pages mapping the first GiB onto itself. The CR0 write also sets NE, which makes it exit under
+ * tickvisor (NE is one of the bits it owns), so the hypervisor, not the CPU, must load the PDPTEs
+ * that the VM entry then takes from the VMCS: without them the next fetch faults for good.
+ */
+#define PAE_PDE_FLAGS		0x83u		/* present, writable, 2 MiB page */
+#define PAE_PDPTE_PRESENT	0x1u		/* bits 2:1 are reserved in a PAE PDPTE */
+#define PAE_CR0_NE		(1u << 5)
+#define PAE_CR4_PAE		(1u << 5)
+#define PAE_PROBE		0x5a5a1234u
+
+static uint64_t pae_pdpt[4] __attribute__((aligned(32)));
+static uint64_t pae_pd[512] __attribute__((aligned(4096)));
+static volatile uint32_t pae_probe = PAE_PROBE;
+
+static void check_pae_paging(void)
+{
+	uint32_t cr0, cr4, paged_cr0, got, i;
+
+	for (i = 0; i < 512; i++)
+		pae_pd[i] = ((uint64_t)i << 21) | PAE_PDE_FLAGS;
+	pae_pdpt[0] = (uint32_t)(uintptr_t)pae_pd | PAE_PDPTE_PRESENT;
+	asm volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+	asm volatile("mov %0, %%cr4" : : "r"(cr4 | PAE_CR4_PAE));
+	asm volatile("mov %0, %%cr3" : : "r"((uint32_t)(uintptr_t)pae_pdpt) : "memory");
+	asm volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_PG | PAE_CR0_NE) : "memory");
+	got = pae_probe;
+	asm volatile("mov %%cr0, %0" : "=r"(paged_cr0));
+	asm volatile("mov %0, %%cr0; mov %1, %%cr4" : : "r"(cr0), "r"(cr4) : "memory");
+	check((paged_cr0 & CR0_PG) && got == PAE_PROBE, "paging.pae",
+	      "CR0 0x%08x with paging on, read 0x%08x through it", paged_cr0, got);
+}
+
+/*
  * An MSR the CPU does not have raises #GP(0) on read and write (SDM vol. 4 2.1); under tickvisor,
  * IA32_FEATURE_CONTROL reads locked with VMX off, matching CPUID's hidden VMX bit.
  */
@@ -464,6 +498,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	check_irq_entry();
 	check_cpuid();
 	check_msrs();
+	check_pae_paging();
 	check_hypercalls();
 	summary();
 }
