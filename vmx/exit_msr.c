@@ -10,22 +10,8 @@
 #include "arch/x86/trap.h"
 #include "vmx/apic_glue.h"
 #include "vmx/exit.h"
+#include "vmx/msr_bitmap.h"
 
-
-static bool in_range(uint32_t msr, uint32_t lo, uint32_t hi)
-{
-	return msr >= lo && msr <= hi;
-}
-
-/* Writes the guest may make but that must not reach the host; accepted and dropped. */
-static bool write_dropped(uint32_t msr)
-{
-	return msr == 0x10 ||				/* TSC: one clock for host and guest */
-	       in_range(msr, 0x200, 0x213) ||		/* variable-range MTRRs */
-	       in_range(msr, 0x250, 0x26f) ||		/* fixed-range MTRRs */
-	       msr == 0x2ff ||				/* MTRRdefType */
-	       msr == 0x1a0;				/* MISC_ENABLE */
-}
 
 static enum vcpu_action gp(struct vcpu *v, const char *op, uint32_t msr)
 {
@@ -65,7 +51,7 @@ enum vcpu_action handle_wrmsr(struct vcpu *v)
 	if (apic_glue_owns_msr(msr)) {
 		if (!apic_glue_msr_write(v, msr, val))
 			return gp(v, "write", msr);
-	} else if (write_dropped(msr)) {
+	} else if (msr_write_dropped(msr)) {
 		static bool warned;
 
 		if (!warned)

@@ -27,16 +27,34 @@ static const uint32_t passthrough[] = {
 	0xc0000103,	/* TSC_AUX */
 };
 
-/* Reads pass through, writes exit: the values are the host's and must stay so. */
-static const uint32_t read_only[] = {
-	0x010,		/* TSC: the guest runs on the host TSC (no offset) */
-	0x0fe,		/* MTRRcap */
-	0x2ff,		/* MTRRdefType */
-	0x250,		/* MTRRfix64K_00000 */
-	0x258, 0x259,	/* MTRRfix16K */
-	0x1a0,		/* MISC_ENABLE */
-	0x0ce,		/* PLATFORM_INFO */
+/*
+ * The host's own MSRs: reads pass through, writes exit, because the values are the host's and
+ * must stay so. A write to one the hardware lets software write is accepted and dropped (the
+ * guest can't tell it from a write the hardware ignored); the read-only ones raise #GP, as they
+ * do on the hardware.
+ */
+static const struct host_msr {
+	uint32_t first, last;
+	bool writable;
+} host_msrs[] = {
+	{ 0x010, 0x010, true },		/* TSC: the guest runs on the host TSC (no offset) */
+	{ 0x0ce, 0x0ce, false },	/* PLATFORM_INFO */
+	{ 0x0fe, 0x0fe, false },	/* MTRRcap */
+	{ 0x1a0, 0x1a0, true },		/* MISC_ENABLE */
+	{ 0x200, 0x213, true },		/* variable-range MTRR bases and masks */
+	{ 0x250, 0x250, true },		/* MTRRfix64K_00000 */
+	{ 0x258, 0x259, true },		/* MTRRfix16K */
+	{ 0x268, 0x26f, true },		/* MTRRfix4K */
+	{ 0x2ff, 0x2ff, true },		/* MTRRdefType */
 };
+
+bool msr_write_dropped(uint32_t msr)
+{
+	for (unsigned int i = 0; i < sizeof(host_msrs) / sizeof(host_msrs[0]); i++)
+		if (msr >= host_msrs[i].first && msr <= host_msrs[i].last)
+			return host_msrs[i].writable;
+	return false;
+}
 
 void msr_bitmap_set(uint8_t *bm, uint32_t msr, bool read_exits, bool write_exits)
 {
@@ -64,11 +82,7 @@ void msr_bitmap_init(uint8_t *bm)
 	memset(bm, 0xff, 4096);
 	for (unsigned int i = 0; i < sizeof(passthrough) / sizeof(passthrough[0]); i++)
 		msr_bitmap_set(bm, passthrough[i], false, false);
-	for (unsigned int i = 0; i < sizeof(read_only) / sizeof(read_only[0]); i++)
-		msr_bitmap_set(bm, read_only[i], false, true);
-	/* Variable-range MTRR bases and masks, and the 4 KiB fixed-range MTRRs */
-	for (uint32_t m = 0x200; m <= 0x213; m++)
-		msr_bitmap_set(bm, m, false, true);
-	for (uint32_t m = 0x268; m <= 0x26f; m++)
-		msr_bitmap_set(bm, m, false, true);
+	for (unsigned int i = 0; i < sizeof(host_msrs) / sizeof(host_msrs[0]); i++)
+		for (uint32_t m = host_msrs[i].first; m <= host_msrs[i].last; m++)
+			msr_bitmap_set(bm, m, false, true);
 }

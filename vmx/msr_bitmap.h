@@ -9,5 +9,7 @@
 /* Every MSR exits, except the ones passed through below. */
 void msr_bitmap_init(uint8_t *bitmap);
 void msr_bitmap_set(uint8_t *bitmap, uint32_t msr, bool read_exits, bool write_exits);
+/* A write to one of the host's MSRs that the guest may read: dropped (true) or #GP (false). */
+bool msr_write_dropped(uint32_t msr);
 
 #endif

@@ -73,6 +73,8 @@ def calibration(mhz):
 QEMU_TCG_DEVIATIONS = {
 	"msr.read_absent_gp": "QEMU TCG reads an unknown MSR as 0 instead of raising #GP",
 	"msr.write_absent_gp": "QEMU TCG drops a write to an unknown MSR instead of raising #GP",
+	"msr.write_between_mtrrs_gp": "QEMU TCG drops a write to an unknown MSR instead of "
+		"raising #GP",
 }
 
 # crash=<kind>: the hypervisor takes that exception on purpose (core/crash.c) with RBX set to

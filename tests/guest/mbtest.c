@@ -45,6 +45,7 @@
 /* Architectural MSR numbers skip 0x3c-0x3a; nothing Intel ever shipped answers at 0x4b. */
 #define MSR_NONE		0x4bu
 #define MSR_FEATURE_CONTROL	0x3au
+#define MSR_BETWEEN_MTRRS	0x251u	/* after MTRRfix64K_00000 (0x250), before 0x258 */
 #define FEATURE_CONTROL_LOCK	(1u << 0)
 #define FEATURE_CONTROL_VMXON	(3u << 1)	/* VMX inside and outside SMX */
 
@@ -362,6 +363,10 @@ static void check_msrs(void)
 	      v, val);
 	v = wrmsr_safe(MSR_NONE, 0);
 	check(v == VEC_GP, "msr.write_absent_gp", "WRMSR 0x%x: vector %d", MSR_NONE, v);
+	/* Between the fixed-range MTRRs, not one of them: tickvisor drops MTRR writes only. */
+	v = wrmsr_safe(MSR_BETWEEN_MTRRS, 0);
+	check(v == VEC_GP, "msr.write_between_mtrrs_gp", "WRMSR 0x%x: vector %d",
+	      MSR_BETWEEN_MTRRS, v);
 	if (!env || strcmp(env, "tickvisor")) {
 		skip("msr.feature_control_vmx_off", "native: the emulator's own setting");
 		return;
