@@ -92,11 +92,14 @@ static void print_optional(void)
 	if (c->preemption_timer)
 		kprintf(" (TSC >> %u)", c->preemption_timer_shift);
 	kprintf("\ntickvisor:   APIC-register virtualization: %s\n",
-		c->apic_register_virt ? "yes" : "no");
+		c->proc2 & PROC2_APIC_REGISTER_VIRT ? "yes" : "no");
 	kprintf("tickvisor:   virtual-interrupt delivery: %s\n",
-		c->virtual_intr_delivery ? "yes" : "no");
-	kprintf("tickvisor:   virtualize x2APIC mode: %s\n", c->virtualize_x2apic ? "yes" : "no");
-	kprintf("tickvisor:   VPID: %s\n", c->vpid ? "yes" : "no");
+		c->proc2 & PROC2_VIRTUAL_INTR_DELIVERY ? "yes" : "no");
+	kprintf("tickvisor:   virtualize x2APIC mode: %s\n",
+		c->proc2 & PROC2_VIRTUALIZE_X2APIC ? "yes" : "no");
+	/* Not enabled yet: it would need INVVPID wherever tickvisor changes guest paging. */
+	kprintf("tickvisor:   VPID: %s\n", c->proc2 & PROC2_ENABLE_VPID ?
+		"yes, not used (every VM entry and exit flushes the TLB)" : "no");
 	kprintf("tickvisor:   EPT 2 MiB pages: %s\n", c->ept_2m ? "yes" : "no");
 }
 
@@ -143,10 +146,6 @@ bool vmx_caps_init(void)
 
 	c->preemption_timer = c->pin & PIN_PREEMPTION_TIMER;
 	c->preemption_timer_shift = c->misc & 0x1f;
-	c->apic_register_virt = c->proc2 & PROC2_APIC_REGISTER_VIRT;
-	c->virtual_intr_delivery = c->proc2 & PROC2_VIRTUAL_INTR_DELIVERY;
-	c->virtualize_x2apic = c->proc2 & PROC2_VIRTUALIZE_X2APIC;
-	c->vpid = c->proc2 & PROC2_ENABLE_VPID;
 	c->ept_2m = c->ept_vpid & EPT_CAP_2M_PAGES;
 	print_optional();
 	return true;

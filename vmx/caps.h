@@ -46,10 +46,6 @@ struct vmx_caps {
 	/* Optional features, each used when present and printed at boot. */
 	bool preemption_timer;
 	unsigned int preemption_timer_shift;	/* the timer ticks at TSC >> shift (A.6) */
-	bool apic_register_virt;
-	bool virtual_intr_delivery;
-	bool virtualize_x2apic;
-	bool vpid;
 	bool ept_2m;
 };
 

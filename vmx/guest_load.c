@@ -5,10 +5,10 @@
  * information above the kernel. The image comes from outside the hypervisor: every range is
  * checked with arithmetic that cannot wrap.
  */
-#include <stdarg.h>
 #include <stdbool.h>
 
 #include "arch/x86/mb2.h"
+#include "lib/error.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "vmx/elf.h"
@@ -34,19 +34,6 @@ struct plan {
 	int elf_class;		/* 0: loaded by the header's addresses */
 };
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 static uint64_t align_up(uint64_t x, uint64_t align)
 {
 	return (x + align - 1) & ~(align - 1);
@@ -64,14 +51,14 @@ static void describe_ram(uint64_t ram_size, char *buf, size_t len)
 static int check_ram(uint64_t ram_size, const char *ram, char *err, size_t errlen)
 {
 	if (ram_size <= HIGH_RAM_START)
-		return fail(err, errlen, "guest RAM (%s) must be larger than 1 MiB, where "
+		return error_set(err, errlen, "guest RAM (%s) must be larger than 1 MiB, where "
 			    "multiboot kernels and their modules load", ram);
 	if (ram_size > RAM_MAX)
-		return fail(err, errlen, "guest RAM (%s) is larger than the 4 GiB that a 32-bit "
+		return error_set(err, errlen, "guest RAM (%s) is larger than the 4 GiB that a 32-bit "
 			    "multiboot entry can address", ram);
 	/* Then rounding a module's end up to a page never passes the end of RAM. */
 	if (ram_size % PAGE_SIZE)
-		return fail(err, errlen, "guest RAM (%llu bytes) is not a whole number of 4 KiB "
+		return error_set(err, errlen, "guest RAM (%llu bytes) is not a whole number of 4 KiB "
 			    "pages", (unsigned long long)ram_size);
 	return 0;
 }
@@ -85,7 +72,7 @@ static int not_elf(const struct guest_module *kernel, char *err, size_t errlen)
 	for (i = 0; i < 4 && i < kernel->size; i++)
 		pos += snprintf(bytes + pos, sizeof(bytes) - pos, "%s%02x", i ? " " : "",
 				kernel->data[i]);
-	return fail(err, errlen, "guest kernel is not an ELF file (first bytes %s), nor an image "
+	return error_set(err, errlen, "guest kernel is not an ELF file (first bytes %s), nor an image "
 		    "whose multiboot header gives load addresses", bytes);
 }
 
@@ -133,7 +120,7 @@ static int check_segments(const struct plan *p, uint64_t ram_size, const char *r
 		const struct elf_segment *s = &p->seg[i];
 
 		if (s->paddr > ram_size || s->memsz > ram_size - s->paddr)
-			return fail(err, errlen, "guest kernel segment %u at 0x%llx-0x%llx lies "
+			return error_set(err, errlen, "guest kernel segment %u at 0x%llx-0x%llx lies "
 				    "outside guest RAM (%s)", s->index,
 				    (unsigned long long)s->paddr,
 				    (unsigned long long)(s->paddr + s->memsz), ram);
@@ -142,7 +129,7 @@ static int check_segments(const struct plan *p, uint64_t ram_size, const char *r
 			const struct elf_segment *t = &p->seg[j];
 
 			if (s->paddr < t->paddr + t->memsz && t->paddr < s->paddr + s->memsz)
-				return fail(err, errlen, "guest kernel segments %u (0x%llx-0x%llx) "
+				return error_set(err, errlen, "guest kernel segments %u (0x%llx-0x%llx) "
 					    "and %u (0x%llx-0x%llx) overlap", t->index,
 					    (unsigned long long)t->paddr,
 					    (unsigned long long)(t->paddr + t->memsz), s->index,
@@ -173,7 +160,7 @@ static int find_entry(const struct plan *p, uint32_t *eip, char *err, size_t err
 			return 0;
 		}
 	}
-	return fail(err, errlen, "guest kernel's entry point 0x%llx (%s) lies in none of its "
+	return error_set(err, errlen, "guest kernel's entry point 0x%llx (%s) lies in none of its "
 		    "loaded segments", (unsigned long long)p->entry,
 		    p->entry_virtual ? "e_entry" : "from the multiboot header");
 }
@@ -207,7 +194,7 @@ static int place_modules(uint8_t *ram, uint64_t ram_size, const struct guest_mod
 		uint64_t at = *cursor, size = mods[i].size;
 
 		if (size > ram_size - at)
-			return fail(err, errlen, "guest module %u (%llu bytes) does not fit in "
+			return error_set(err, errlen, "guest module %u (%llu bytes) does not fit in "
 				    "guest RAM (%s) after the kernel and the modules before it, "
 				    "from 0x%llx", i + 1, (unsigned long long)size, ram_text,
 				    (unsigned long long)at);
@@ -241,10 +228,10 @@ int guest_load(uint8_t *ram, uint64_t ram_size, const struct guest_module *kerne
 	if (check_ram(ram_size, ram_text, err, errlen))
 		return -1;
 	if (nmods > GUEST_MAX_MODULES)
-		return fail(err, errlen, "%u guest modules, more than the %u tickvisor passes on",
+		return error_set(err, errlen, "%u guest modules, more than the %u tickvisor passes on",
 			    nmods, GUEST_MAX_MODULES);
 	if (!kernel->size)
-		return fail(err, errlen, "guest kernel module is empty");
+		return error_set(err, errlen, "guest kernel module is empty");
 	if (plan_load(kernel, &hdr, &img, &plan, err, errlen) ||
 	    check_segments(&plan, ram_size, ram_text, err, errlen) ||
 	    find_entry(&plan, &out->eip, err, errlen))
@@ -258,7 +245,7 @@ int guest_load(uint8_t *ram, uint64_t ram_size, const struct guest_module *kerne
 	info.protocol = hdr.protocol;
 	need = mb_info_write(&info, ram + cursor, (uint32_t)cursor, ram_size - cursor);
 	if (need > ram_size - cursor)
-		return fail(err, errlen, "the multiboot boot information (%llu bytes) does not fit "
+		return error_set(err, errlen, "the multiboot boot information (%llu bytes) does not fit "
 			    "in guest RAM (%s) after the kernel and its modules, from 0x%llx",
 			    (unsigned long long)need, ram_text, (unsigned long long)cursor);
 

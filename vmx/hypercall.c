@@ -20,6 +20,10 @@ static uint64_t hc_print(struct vcpu *v, uint64_t gpa, uint64_t len)
 	return 0;
 }
 
+/* The ABI fixes the array's length; the exit-reason table must not outgrow it. */
+_Static_assert(sizeof(((struct tv_stats *)0)->exits_by_reason) / sizeof(uint64_t) ==
+	       EXIT_REASON_COUNT, "struct tv_stats: exits_by_reason[] and EXIT_REASON_COUNT");
+
 static uint64_t hc_stats(struct vcpu *v, uint64_t gpa, uint64_t len)
 {
 	struct tv_stats s = { .version = 1, .size = sizeof(s) };

@@ -112,6 +112,12 @@ static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts
 		pr_err("out of memory for the EPT\n");
 		return false;
 	}
+	/*
+	 * Translations cached for this EPTP by whatever used these pages before (a VMM that ran
+	 * before a warm boot into tickvisor) must not reach the guest: invalidate them before the
+	 * first entry (SDM vol. 3C, "Guidelines for Use of the INVEPT Instruction").
+	 */
+	invept_single(vcpu.eptp);
 	if (!vmcs_init(&vcpu, &pages, &entry, opts->timer == TIMER_HV) ||
 	    !apic_glue_init(&vcpu, opts, pages.virtual_apic,
 			    (uint8_t *)(uintptr_t)pages.msr_bitmap))
