@@ -48,8 +48,11 @@ $(B)/unit/test_%:
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_SRCS_$*) -lcmocka -o $@
 
+# Every header a unit test may include: gcc's -MMD lists only the last source's headers when
+# one command compiles several.
+UNIT_HDRS := $(wildcard tests/unit/*.h lib/*.h arch/x86/*.h core/*.h vmx/*.h vlapic/*.h)
 define unit_deps
-$(B)/unit/test_$(1): $(UNIT_SRCS_$(1)) $(wildcard tests/unit/*.h) Makefile
+$(B)/unit/test_$(1): $(UNIT_SRCS_$(1)) $(UNIT_HDRS) Makefile
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_deps,$(t))))
 
@@ -58,17 +61,11 @@ unit: $(UNIT_BINS)
 
 # ---- guest kernels (tests/guest/guest.mk defines GUEST_ELFS and their rules)
 GUEST_ELFS :=
--include tests/guest/guest.mk
+include tests/guest/guest.mk
 
-# ---- the default ISO: tickvisor running the guest test suite (tools/grub/default.cfg); while the
-# guest kernels are not built, a placeholder file takes the guest's place.
-ifneq ($(filter $(B)/guest/mbtest.elf,$(GUEST_ELFS)),)
+# ---- the default ISO: tickvisor running the guest test suite (tools/grub/default.cfg)
 ISO_CFG   := tools/grub/default.cfg
 ISO_FILES := $(B)/tickvisor.elf $(B)/guest/mbtest.elf $(B)/guest/module1.bin $(B)/guest/module2.bin
-else
-ISO_CFG   := tools/grub/placeholder.cfg
-ISO_FILES := $(B)/tickvisor.elf tests/boot/placeholder.txt
-endif
 
 $(B)/tickvisor.iso: $(ISO_CFG) $(ISO_FILES) tools/mkiso
 	tools/mkiso $@ $(ISO_CFG) $(ISO_FILES)
@@ -83,13 +80,10 @@ all: $(GUEST_ELFS) $(GUEST_FIXTURES)
 # overrides the choice (QEMU + KVM where the host has nested VT-x, else Bochs).
 PLATFORM  ?=
 TESTFLAGS ?=
-.PHONY: unit-build
-unit-build: $(UNIT_BINS)
-
 deps:
 	@tools/deps
 
-test: deps all unit-build $(GUEST_ELFS) $(GUEST_FIXTURES)
+test: deps all $(UNIT_BINS)
 	$(PYTHON) tools/runtests.py $(TESTFLAGS)
 
 run: deps $(B)/tickvisor.iso
