@@ -11,10 +11,8 @@
 #include "core/options.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
+#include "lib/util.h"
 
-#define KIB			1024ull
-#define MIB			(1024 * KIB)
-#define GIB			(1024 * MIB)
 
 #define ADVANCE_NS_MAX		1000000
 #define MIN_PERIOD_US_MAX	1000000
@@ -34,7 +32,6 @@ static const char *const crash_names[] = {
 	[CRASH_PF] = "pf", [CRASH_VMENTRY] = "vmentry", [CRASH_VMEXIT] = "vmexit",
 };
 
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* A bounded string builder: appends until the buffer is full, always NUL-terminated. */
 struct text {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch/x86/cpu.h"
 #include "arch/x86/log.h"
+#include "lib/util.h"
 #include "vmx/caps.h"
 #include "vmx/vmcs_fields.h"
 
@@ -81,7 +82,7 @@ static bool compute(const char *msr_name, uint32_t msr, const struct control *c,
 }
 
 #define COMPUTE(name, msr, table, out) \
-	compute(name, msr, table, sizeof(table) / sizeof(table[0]), out)
+	compute(name, msr, table, ARRAY_SIZE(table), out)
 
 static void print_optional(void)
 {

@@ -8,6 +8,7 @@
 #include "lib/error.h"
 #include "lib/string.h"
 #include "lib/unaligned.h"
+#include "lib/util.h"
 #include "vmx/elf.h"
 
 /* e_ident (gABI, "ELF Identification"). */
@@ -145,7 +146,7 @@ int elf_parse(const uint8_t *file, uint64_t size, struct elf_image *out, char *e
 	if (type != ET_EXEC)
 		return error_set(err, errlen, "guest kernel is an ELF %s (e_type %u), not an "
 			    "executable (e_type 2, ET_EXEC)",
-			    type < sizeof(type_names) / sizeof(type_names[0]) ?
+			    type < ARRAY_SIZE(type_names) ?
 			    type_names[type] : "file of an unknown type", type);
 	machine = get_le16(file + E_MACHINE);
 	if (machine != l->machine)

@@ -2,6 +2,7 @@
 #include "arch/x86/log.h"
 #include "arch/x86/pmm.h"
 #include "lib/fmt.h"
+#include "lib/util.h"
 #include "vmx/caps.h"
 #include "vmx/ept.h"
 
@@ -20,7 +21,6 @@
 #define EPTP_WALK_4	(3ull << 3)
 
 #define SIZE_4K		0x1000ull
-#define SIZE_2M		0x200000ull
 #define SIZE_4G		0x100000000ull
 #define XAPIC_GPA	0xfee00000ull
 

@@ -11,14 +11,12 @@
 #include "lib/error.h"
 #include "lib/fmt.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "vmx/elf.h"
 #include "vmx/guest_load.h"
 #include "vmx/mb_header.h"
 #include "vmx/mb_info.h"
 
-#define KIB			1024ull
-#define MIB			(1024 * KIB)
-#define GIB			(1024 * MIB)
 #define PAGE_SIZE		(4 * KIB)
 /* Multiboot kernels load at 1 MiB and up; below lie the legacy areas of a PC. */
 #define HIGH_RAM_START		MIB
@@ -33,11 +31,6 @@ struct plan {
 	bool entry_virtual;	/* e_entry: found through p_vaddr, not p_paddr */
 	int elf_class;		/* 0: loaded by the header's addresses */
 };
-
-static uint64_t align_up(uint64_t x, uint64_t align)
-{
-	return (x + align - 1) & ~(align - 1);
-}
 
 /* "64 MiB", or KiB when that is not whole, for the messages. */
 static void describe_ram(uint64_t ram_size, char *buf, size_t len)

@@ -9,6 +9,7 @@
 #include "lib/error.h"
 #include "lib/string.h"
 #include "lib/unaligned.h"
+#include "lib/util.h"
 #include "vmx/mb_header.h"
 
 /* v1 header (Multiboot 0.6.96, 3.1.1): offsets from the magic. */
@@ -71,7 +72,6 @@
 #define ENTRY_ADDR		8
 #define INFO_REQUESTS		8	/* the u32 tag types of an information request */
 
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 /* Header tag types, with the size their fields need (3.1.3-3.1.13). */
 static const struct {
@@ -121,11 +121,6 @@ struct scan {
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
-}
-
-static uint64_t align_up(uint64_t x, uint64_t align)
-{
-	return (x + align - 1) & ~(align - 1);
 }
 
 /*

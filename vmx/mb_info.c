@@ -7,6 +7,7 @@
  */
 #include "arch/x86/mb2.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "vmx/mb_info.h"
 
 /* v1 information structure (Multiboot 0.6.96, 3.3): offsets, and the flags of what is valid. */
@@ -63,11 +64,6 @@ struct cursor {
 	uint64_t room;
 	uint64_t len;	/* laid out so far; nothing is written past room */
 };
-
-static uint64_t align_up(uint64_t x, uint64_t align)
-{
-	return (x + align - 1) & ~(align - 1);
-}
 
 /* Lays out n zeroed bytes at the next multiple of align; returns their offset. */
 static uint64_t reserve(struct cursor *c, uint64_t n, uint64_t align)

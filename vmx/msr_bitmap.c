@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch/x86/msr.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "vmx/msr_bitmap.h"
 
 /*
@@ -50,7 +51,7 @@ static const struct host_msr {
 
 bool msr_write_dropped(uint32_t msr)
 {
-	for (unsigned int i = 0; i < sizeof(host_msrs) / sizeof(host_msrs[0]); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(host_msrs); i++)
 		if (msr >= host_msrs[i].first && msr <= host_msrs[i].last)
 			return host_msrs[i].writable;
 	return false;
@@ -80,9 +81,9 @@ void msr_bitmap_set(uint8_t *bm, uint32_t msr, bool read_exits, bool write_exits
 void msr_bitmap_init(uint8_t *bm)
 {
 	memset(bm, 0xff, 4096);
-	for (unsigned int i = 0; i < sizeof(passthrough) / sizeof(passthrough[0]); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(passthrough); i++)
 		msr_bitmap_set(bm, passthrough[i], false, false);
-	for (unsigned int i = 0; i < sizeof(host_msrs) / sizeof(host_msrs[0]); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(host_msrs); i++)
 		for (uint32_t m = host_msrs[i].first; m <= host_msrs[i].last; m++)
 			msr_bitmap_set(bm, m, false, true);
 }

@@ -5,6 +5,7 @@
 #include "arch/x86/platform.h"
 #include "arch/x86/pmm.h"
 #include "arch/x86/serial.h"
+#include "lib/util.h"
 #include "vmx/apic_glue.h"
 #include "vmx/caps.h"
 #include "vmx/ept.h"
@@ -18,7 +19,6 @@
 #include "vmx/vmx_ops.h"
 #include "vmx/vmx_setup.h"
 
-#define SIZE_2M (2ull << 20)
 
 static struct vcpu vcpu;
 

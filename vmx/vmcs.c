@@ -5,6 +5,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/pmm.h"
 #include "lib/string.h"
+#include "lib/util.h"
 #include "vmx/caps.h"
 #include "vmx/guest_load.h"
 #include "vmx/vmcs.h"
@@ -64,7 +65,7 @@ static const char *const instr_errors[] = {
 
 const char *vm_instruction_error_name(uint32_t err)
 {
-	if (err < sizeof(instr_errors) / sizeof(instr_errors[0]) && instr_errors[err])
+	if (err < ARRAY_SIZE(instr_errors) && instr_errors[err])
 		return instr_errors[err];
 	return "unknown VM-instruction error";
 }

@@ -7,12 +7,12 @@
 #include "arch/x86/paging.h"
 #include "arch/x86/panic.h"
 #include "arch/x86/pmm.h"
+#include "lib/util.h"
 
 /* Page-table entry bits (SDM vol. 3A 4.5, tables 4-15 to 4-20) */
 #define PTE_ADDR	0x000ffffffffff000ull
 
 #define IOAPIC_BASE	0xfec00000ull
-#define SIZE_2M		(2ull << 20)
 
 /* Memory-map types that hold RAM the hypervisor may touch (ACPI tables included). */
 #define MMAP_AVAILABLE		1
