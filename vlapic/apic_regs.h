@@ -45,7 +45,10 @@
 #define VLAPIC_MSR_TSC_DEADLINE	0x6e0	/* IA32_TSC_DEADLINE (SDM 11.5.4.1) */
 #define VLAPIC_MSR_X2APIC_FIRST	0x800	/* x2APIC register range (SDM 11.12.1.2) */
 #define VLAPIC_MSR_X2APIC_LAST	0x8ff
-#define VLAPIC_MSR_X2APIC_TMCCT	0x839	/* computed: the glue must always intercept its reads */
+/* The x2APIC MSR of the register at offset `off` */
+#define VLAPIC_X2APIC_MSR(off)	(VLAPIC_MSR_X2APIC_FIRST + ((off) >> 4))
+/* TMCCT is computed: the glue must always intercept its reads */
+#define VLAPIC_MSR_X2APIC_TMCCT	VLAPIC_X2APIC_MSR(VLAPIC_REG_TMCCT)
 
 /* IA32_APIC_BASE (SDM 11.4.4 figure 11-5, 11.12.1) */
 #define VLAPIC_BASE_BSP		(1ull << 8)	/* bootstrap processor, read-only */

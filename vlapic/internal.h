@@ -38,20 +38,15 @@ static inline uint64_t vlapic_now(const struct vlapic *v)
 	return v->ops->read_tsc(v->ctx);
 }
 
-/*
- * a * b / c, saturated at UINT64_MAX. One DIV of the 128-bit product: gcc would call libgcc's
- * __udivti3 for an unsigned __int128 division, and the hypervisor links no libgcc.
- */
+/* a * b / c, saturated at UINT64_MAX (the hypervisor links libgcc for the 128-bit division) */
 static inline uint64_t vlapic_mul_div(uint64_t a, uint64_t b, uint64_t c)
 {
 	unsigned __int128 p = (unsigned __int128)a * b;
-	uint64_t hi = p >> 64, q, r;
 
-	/* covers c == 0 too: a quotient that doesn't fit in 64 bits would raise #DE */
-	if (hi >= c)
+	/* the quotient fits in 64 bits exactly when the product's high half is below c */
+	if ((uint64_t)(p >> 64) >= c)
 		return UINT64_MAX;
-	asm("divq %4" : "=a"(q), "=d"(r) : "a"((uint64_t)p), "d"(hi), "rm"(c));
-	return q;
+	return (uint64_t)(p / c);
 }
 
 static inline bool vlapic_sw_enabled(const struct vlapic *v)
@@ -99,8 +94,9 @@ uint32_t vlapic_timer_tmcct(struct vlapic *v);
 uint64_t vlapic_timer_deadline_read(struct vlapic *v);
 void vlapic_timer_deadline_write(struct vlapic *v, uint64_t deadline);
 
-/* timer_backend.c: the one place that picks and arms a backend */
-void vlapic_timer_restart(struct vlapic *v);
+/* timer_backend.c: the one place that picks and arms a backend; `now` is the host TSC */
+void vlapic_timer_restart(struct vlapic *v, uint64_t now);
+void vlapic_timer_backend_stop(struct vlapic *v);
 void vlapic_timer_recheck_range(struct vlapic *v, uint64_t now);
 
 /* timer_advance.c */

@@ -86,6 +86,11 @@ int vlapic_highest_pending(struct vlapic *v)
 	return irrv;
 }
 
+uint32_t vlapic_tpr(const struct vlapic *v)
+{
+	return vlapic_get_reg(v, VLAPIC_REG_TPR);
+}
+
 bool vlapic_ack(struct vlapic *v, uint8_t vector)
 {
 	if (!vec_test(v, VLAPIC_REG_IRR, vector)) {

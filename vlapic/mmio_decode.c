@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The APIC-access instruction decoder: see mmio_decode.h for what it accepts. */
+#include "lib/unaligned.h"
 #include "vlapic/mmio_decode.h"
 
 /* Prefixes (SDM vol. 2A 2.1.1) */
@@ -64,11 +65,6 @@ static enum vlapic_decode_error need(size_t len, size_t n)
 	if (len > VLAPIC_INSN_MAX)
 		return VLAPIC_DECODE_TOO_LONG;
 	return len > n ? VLAPIC_DECODE_TRUNCATED : VLAPIC_DECODE_OK;
-}
-
-static uint32_t le32(const uint8_t *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 enum vlapic_decode_error vlapic_mmio_decode(const uint8_t *bytes, size_t n,
@@ -156,7 +152,7 @@ enum vlapic_decode_error vlapic_mmio_decode(const uint8_t *bytes, size_t n,
 		if (err)
 			return err;
 		out.has_imm = true;
-		out.imm = le32(bytes + i);
+		out.imm = get_le32(bytes + i);
 		i += 4;
 	} else {
 		err = need(i, n);

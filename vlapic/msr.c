@@ -10,16 +10,22 @@
  */
 #include "vlapic/internal.h"
 
+/* The page offset of the register that x2APIC MSR `msr` is, or -1 outside 0x800-0x8ff */
+static int x2apic_reg(uint32_t msr)
+{
+	if (msr < VLAPIC_MSR_X2APIC_FIRST || msr > VLAPIC_MSR_X2APIC_LAST)
+		return -1;
+	return (int)((msr - VLAPIC_MSR_X2APIC_FIRST) << 4);
+}
+
 /* The page offset of x2APIC MSR `msr` if it may be accessed with `right` now, else -1 */
 static int x2apic_offset(const struct vlapic *v, uint32_t msr, unsigned int right)
 {
-	uint32_t off;
+	int off = x2apic_reg(msr);
 
-	if (msr < VLAPIC_MSR_X2APIC_FIRST || msr > VLAPIC_MSR_X2APIC_LAST ||
-	    vlapic_mode(v) != VLAPIC_MODE_X2APIC)
+	if (off < 0 || vlapic_mode(v) != VLAPIC_MODE_X2APIC)
 		return -1;
-	off = (msr - VLAPIC_MSR_X2APIC_FIRST) << 4;
-	return vlapic_reg_access(off) & right ? (int)off : -1;
+	return vlapic_reg_access(off) & right ? off : -1;
 }
 
 bool vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val)
@@ -49,12 +55,9 @@ bool vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val)
 
 bool vlapic_x2apic_read_passthrough(uint32_t msr, bool vid)
 {
-	uint32_t off;
+	int off = x2apic_reg(msr);
 
-	if (msr < VLAPIC_MSR_X2APIC_FIRST || msr > VLAPIC_MSR_X2APIC_LAST)
-		return false;
-	off = (msr - VLAPIC_MSR_X2APIC_FIRST) << 4;
-	if (off == VLAPIC_REG_TMCCT)
+	if (off < 0 || off == VLAPIC_REG_TMCCT)
 		return false;
 	/* without virtual-interrupt delivery the CPU leaves VPPR as the vLAPIC last wrote it */
 	if (off == VLAPIC_REG_PPR)

@@ -156,9 +156,13 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 
 	switch (off) {
 	case VLAPIC_REG_TPR:
+		/*
+		 * Said on every write, not only when a vector gets through: without
+		 * virtual-interrupt delivery the glue's TPR threshold must follow TPR down, since
+		 * VM entry requires it to be at most TPR's class (SDM vol. 3C 27.2.1.1).
+		 */
 		vlapic_set_reg(v, off, val & TPR_BITS);
-		if (vlapic_highest_pending(v) >= 0)
-			v->ops->interrupt_pending(v->ctx);
+		v->ops->interrupt_pending(v->ctx);
 		return true;
 	case VLAPIC_REG_EOI:
 		/* SDM 11.12.1.2: in x2APIC mode a nonzero EOI write raises #GP */

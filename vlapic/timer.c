@@ -59,22 +59,24 @@ static void set_period(struct vlapic *v)
 	t->period = t->min_period;
 }
 
-/* The target is reached (or, with `measure`, is less than the advance away). */
-static void fire(struct vlapic *v, uint64_t now, bool measure)
+/*
+ * The target is reached, or with `early` (vlapic_timer_check) is less than the advance away.
+ * An expiry run early holds the next VM entry back to its target (vlapic_timer_entry) whether it
+ * posted a vector or not: the guest must not run on before the target with the state after it
+ * (TMCCT wrapped or 0, IA32_TSC_DEADLINE 0). Only a posted vector is an interrupt whose lateness
+ * means something, and only one that its own backend brought is a sample of the exit cost.
+ */
+static void fire(struct vlapic *v, uint64_t now, bool early)
 {
 	struct vlapic_timer *t = &v->timer;
+	bool posted = false;
 	uint64_t next, skipped;
 
 	v->stats.fires++;
 	switch (vlapic_lvt_deliver(v, VLAPIC_REG_LVT_TIMER)) {
 	case VLAPIC_POSTED:
 		v->stats.posted++;
-		if (measure) {
-			t->wait_pending = true;
-			t->wait_target = t->target;
-			t->wait_armed = t->backend_deadline;
-			t->wait_tune = now >= t->backend_deadline;
-		}
+		posted = true;
 		break;
 	case VLAPIC_COALESCED:
 		v->stats.missed++;
@@ -83,11 +85,17 @@ static void fire(struct vlapic *v, uint64_t now, bool measure)
 		v->stats.masked++;
 		break;
 	}
+	if (early && (posted || now < t->target)) {
+		t->wait_pending = true;
+		t->wait_target = t->target;
+		t->wait_armed = t->backend_deadline;
+		t->wait_posted = posted;
+		t->wait_tune = posted && now >= t->backend_deadline;
+	}
 
+	/* one-shot and TSC-deadline fire once: TMCCT and IA32_TSC_DEADLINE read 0 (SDM 11.5.4.1) */
 	if (t->mode != VLAPIC_TIMER_PERIODIC) {
 		t->armed = false;
-		/* SDM 11.5.4.1: IA32_TSC_DEADLINE reads 0 once its deadline has fired */
-		t->deadline = 0;
 		return;
 	}
 	next = t->target + t->period;
@@ -100,19 +108,41 @@ static void fire(struct vlapic *v, uint64_t now, bool measure)
 	t->span = t->period;
 }
 
-/* Runs an expiry that is due, so that a register access acts on the state after it. */
-static void sync(struct vlapic *v, uint64_t now)
-{
-	if (v->timer.armed && now >= v->timer.target) {
-		fire(v, now, false);
-		vlapic_timer_restart(v);
-	}
-}
-
-bool vlapic_timer_check(struct vlapic *v)
+/*
+ * The TSC of a timer register access. vlapic_timer_check may have run an expiry early on this
+ * exit (less than the advance before its target): the access waits for that target, as the VM
+ * entry would, so that the guest reads and changes the timer no earlier than the expiry whose
+ * state it already holds. The wait spoils that exit's cost as a sample for the advance.
+ */
+static uint64_t access_time(struct vlapic *v)
 {
 	struct vlapic_timer *t = &v->timer;
-	uint64_t now = vlapic_now(v);
+	uint64_t start = vlapic_now(v), now;
+
+	if (!t->wait_pending || start >= t->wait_target)
+		return start;
+	t->wait_tune = false;
+	for (now = start; now < t->wait_target; now = vlapic_now(v))
+		;
+	v->stats.wait_tsc += now - start;
+	return now;
+}
+
+/*
+ * Runs an expiry that is due, so that a register access acts on the state after it. True if it
+ * ran: the backend then holds a stale deadline, and the caller must restart it.
+ */
+static bool sync(struct vlapic *v, uint64_t now)
+{
+	if (!v->timer.armed || now < v->timer.target)
+		return false;
+	fire(v, now, false);
+	return true;
+}
+
+bool vlapic_timer_check(struct vlapic *v, uint64_t now)
+{
+	struct vlapic_timer *t = &v->timer;
 
 	/*
 	 * Due once less than the advance away (vlapic_timer_entry holds the entry back to the
@@ -124,7 +154,7 @@ bool vlapic_timer_check(struct vlapic *v)
 		return false;
 	}
 	fire(v, now, true);
-	vlapic_timer_restart(v);
+	vlapic_timer_restart(v, now);
 	return true;
 }
 
@@ -136,22 +166,23 @@ void vlapic_timer_reset(struct vlapic *v)
 	t->tmict = 0;
 	t->divide_shift = divide_shift(0);
 	t->armed = false;
-	t->deadline = 0;
 	t->period = 0;
 	t->span = 0;
 	t->wait_pending = false;
-	vlapic_timer_restart(v);
+	vlapic_timer_backend_stop(v);
 }
 
 void vlapic_timer_lvtt_write(struct vlapic *v, uint32_t lvtt)
 {
 	struct vlapic_timer *t = &v->timer;
 	uint32_t mode = lvtt & VLAPIC_LVT_TIMER_MODE;
+	uint64_t now;
 
 	/* a new vector or mask changes nothing here: a masked timer keeps counting */
 	if (mode == t->mode)
 		return;
-	sync(v, vlapic_now(v));
+	now = access_time(v);
+	sync(v, now);
 	if (mode == VLAPIC_TIMER_DEADLINE || t->mode == VLAPIC_TIMER_DEADLINE) {
 		/*
 		 * SDM 11.5.4.1: switching into or out of TSC-deadline mode disarms the timer;
@@ -159,7 +190,6 @@ void vlapic_timer_lvtt_write(struct vlapic *v, uint32_t lvtt)
 		 */
 		t->armed = false;
 		t->tmict = 0;
-		t->deadline = 0;
 		vlapic_set_reg(v, VLAPIC_REG_TMICT, 0);
 	}
 	/*
@@ -168,7 +198,7 @@ void vlapic_timer_lvtt_write(struct vlapic *v, uint32_t lvtt)
 	 */
 	t->mode = mode;
 	set_period(v);
-	vlapic_timer_restart(v);
+	vlapic_timer_restart(v, now);
 }
 
 uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict)
@@ -179,7 +209,7 @@ uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict)
 	/* SDM 11.5.4.1: TMICT writes are ignored in TSC-deadline mode */
 	if (t->mode == VLAPIC_TIMER_DEADLINE)
 		return 0;
-	now = vlapic_now(v);
+	now = access_time(v);
 	sync(v, now);
 	/* SDM 11.5.4: a write starts a new count; 0 stops the timer */
 	t->tmict = tmict;
@@ -187,7 +217,7 @@ uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict)
 	set_period(v);
 	t->span = t->period;
 	t->target = now + t->period;
-	vlapic_timer_restart(v);
+	vlapic_timer_restart(v, now);
 	return tmict;
 }
 
@@ -203,7 +233,7 @@ void vlapic_timer_tdcr_write(struct vlapic *v, uint32_t tdcr)
 
 	if (shift == t->divide_shift)
 		return;
-	now = vlapic_now(v);
+	now = access_time(v);
 	sync(v, now);
 	old_count = count_ticks(t);
 	t->divide_shift = shift;
@@ -213,39 +243,39 @@ void vlapic_timer_tdcr_write(struct vlapic *v, uint32_t tdcr)
 		t->span = vlapic_mul_div(t->span, new_count, old_count);
 	}
 	set_period(v);
-	vlapic_timer_restart(v);
+	vlapic_timer_restart(v, now);
 }
 
 uint32_t vlapic_timer_tmcct(struct vlapic *v)
 {
 	const struct vlapic_timer *t = &v->timer;
-	uint64_t now, remaining, span;
+	uint64_t now;
 
-	/* SDM 11.5.4: 0 when stopped or expired (one-shot), always 0 in TSC-deadline mode */
-	if (!t->armed || t->mode == VLAPIC_TIMER_DEADLINE)
+	/* SDM 11.5.4: always 0 in TSC-deadline mode */
+	if (t->mode == VLAPIC_TIMER_DEADLINE)
 		return 0;
-	now = vlapic_now(v);
-	if (now < t->target) {
-		remaining = t->target - now;
-		span = t->span;
-	} else if (t->mode == VLAPIC_TIMER_PERIODIC) {
-		/* expired, not yet seen by vlapic_timer_check: the count has wrapped to TMICT */
-		remaining = t->period - (now - t->target) % t->period;
-		span = t->period;
-	} else {
+	now = access_time(v);
+	if (sync(v, now))
+		vlapic_timer_restart(v, now);
+	/* 0 when stopped, or expired in one-shot mode */
+	if (!t->armed)
 		return 0;
-	}
-	/* remaining <= span, so this is at most TMICT */
-	return vlapic_mul_div(remaining, t->tmict, span);
+	/* now < target, and target - now <= span: this is at most TMICT */
+	return vlapic_mul_div(t->target - now, t->tmict, t->span);
 }
 
 uint64_t vlapic_timer_deadline_read(struct vlapic *v)
 {
+	uint64_t now;
+
 	/* SDM 11.5.4.1: the MSR reads 0 outside TSC-deadline mode */
 	if (v->timer.mode != VLAPIC_TIMER_DEADLINE)
 		return 0;
-	sync(v, vlapic_now(v));
-	return v->timer.deadline;
+	now = access_time(v);
+	if (sync(v, now))
+		vlapic_timer_restart(v, now);
+	/* and 0 when disarmed or fired: the target is the deadline while it is armed */
+	return v->timer.armed ? v->timer.target : 0;
 }
 
 void vlapic_timer_deadline_write(struct vlapic *v, uint64_t deadline)
@@ -256,12 +286,12 @@ void vlapic_timer_deadline_write(struct vlapic *v, uint64_t deadline)
 	/* SDM 11.5.4.1: writes are ignored outside TSC-deadline mode; 0 disarms */
 	if (t->mode != VLAPIC_TIMER_DEADLINE)
 		return;
-	t->deadline = deadline;
+	now = access_time(v);
+	sync(v, now);
 	t->armed = deadline != 0;
 	t->target = deadline;
-	now = vlapic_now(v);
 	/* a deadline already past fires at once */
 	if (t->armed && now >= deadline)
 		fire(v, now, false);
-	vlapic_timer_restart(v);
+	vlapic_timer_restart(v, now);
 }

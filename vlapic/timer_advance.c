@@ -6,6 +6,10 @@
  * timer early. Lateness (entry TSC - target, before that wait; < 0 is early) goes to the
  * statistics.
  *
+ * Only expiries that posted a vector are measured; one that posted none (masked, coalesced) is
+ * waited for all the same, so that the guest never sees the timer's state after an expiry
+ * before its target.
+ *
  * With timer_advance=auto the advance follows the cost it has to absorb: entry TSC - the point
  * the backend was armed for, sampled on expiries that the backend itself brought. Measuring the
  * cost rather than the lateness keeps it right although the next expiry is armed before this
@@ -40,7 +44,11 @@ void vlapic_timer_advance_init(struct vlapic *v)
 		t->advance = 0;
 		break;
 	}
-	v->stats.advance_tsc = t->advance;
+}
+
+uint64_t vlapic_timer_advance(const struct vlapic *v)
+{
+	return v->timer.advance;
 }
 
 static void tune(struct vlapic *v, int64_t cost)
@@ -63,7 +71,6 @@ static void tune(struct vlapic *v, int64_t cost)
 	else if (next > max)
 		next = max;
 	t->advance = next;
-	v->stats.advance_tsc = next;
 }
 
 void vlapic_timer_entry(struct vlapic *v)
@@ -76,14 +83,16 @@ void vlapic_timer_entry(struct vlapic *v)
 		return;
 	t->wait_pending = false;
 	start = vlapic_now(v);
-	late = (int64_t)(start - t->wait_target);
-	if (!v->stats.lateness_samples++) {
-		v->stats.lateness_min = late;
-		v->stats.lateness_max = late;
-	} else if (late < v->stats.lateness_min) {
-		v->stats.lateness_min = late;
-	} else if (late > v->stats.lateness_max) {
-		v->stats.lateness_max = late;
+	if (t->wait_posted) {
+		late = (int64_t)(start - t->wait_target);
+		if (!v->stats.lateness_samples++) {
+			v->stats.lateness_min = late;
+			v->stats.lateness_max = late;
+		} else if (late < v->stats.lateness_min) {
+			v->stats.lateness_min = late;
+		} else if (late > v->stats.lateness_max) {
+			v->stats.lateness_max = late;
+		}
 	}
 	if (v->cfg.advance_mode == VLAPIC_ADVANCE_AUTO && t->wait_tune)
 		tune(v, (int64_t)(start - t->wait_armed));

@@ -8,7 +8,6 @@
  *
  *	timer=sw, no preemption timer, vCPU halted	-> sw
  *	deadline beyond hv_max_delta			-> sw, back to hv once it comes in range
- *	hv_timer_arm refuses				-> sw
  *	otherwise					-> hv
  *
  * Both are armed at target - advance (timer_advance.c).
@@ -30,7 +29,7 @@ static bool hv_in_range(const struct vlapic *v, uint64_t when, uint64_t now)
 	return !v->cfg.hv_max_delta || when <= now || when - now <= v->cfg.hv_max_delta;
 }
 
-static void backend_stop(struct vlapic *v)
+void vlapic_timer_backend_stop(struct vlapic *v)
 {
 	struct vlapic_timer *t = &v->timer;
 
@@ -41,19 +40,16 @@ static void backend_stop(struct vlapic *v)
 	t->backend = VLAPIC_BACKEND_NONE;
 }
 
-static bool try_hv(struct vlapic *v, uint64_t when)
+static bool try_hv(struct vlapic *v, uint64_t when, uint64_t now)
 {
 	struct vlapic_timer *t = &v->timer;
 
-	if (!hv_in_range(v, when, vlapic_now(v))) {
+	if (!hv_in_range(v, when, now)) {
 		t->range_fallback = true;
 		return false;
 	}
 	t->range_fallback = false;
-	if (!v->ops->hv_timer_arm(v->ctx, when)) {
-		v->stats.hv_refused++;
-		return false;
-	}
+	v->ops->hv_timer_arm(v->ctx, when);
 	if (t->backend == VLAPIC_BACKEND_SW)
 		v->ops->sw_timer_cancel(v->ctx);
 	t->backend = VLAPIC_BACKEND_HV;
@@ -63,20 +59,20 @@ static bool try_hv(struct vlapic *v, uint64_t when)
 }
 
 /* Hands the timer's next expiry to the right backend, or stops both when it has none. */
-void vlapic_timer_restart(struct vlapic *v)
+void vlapic_timer_restart(struct vlapic *v, uint64_t now)
 {
 	struct vlapic_timer *t = &v->timer;
 	uint64_t when;
 
 	if (!t->armed) {
-		backend_stop(v);
+		vlapic_timer_backend_stop(v);
 		return;
 	}
 	when = arm_at(t);
 	if (hv_wanted(v)) {
 		if (t->backend == VLAPIC_BACKEND_HV && t->backend_deadline == when)
 			return;
-		if (try_hv(v, when))
+		if (try_hv(v, when, now))
 			return;
 	} else {
 		t->range_fallback = false;
@@ -103,17 +99,18 @@ void vlapic_timer_recheck_range(struct vlapic *v, uint64_t now)
 
 	if (t->backend == VLAPIC_BACKEND_SW && t->range_fallback && hv_wanted(v) &&
 	    hv_in_range(v, t->backend_deadline, now))
-		vlapic_timer_restart(v);
+		vlapic_timer_restart(v, now);
 }
 
-void vlapic_vcpu_blocking(struct vlapic *v)
+void vlapic_vcpu_blocking(struct vlapic *v, uint64_t now)
 {
 	v->timer.blocking = true;
-	vlapic_timer_restart(v);
+	vlapic_timer_restart(v, now);
 }
 
+/* The host slept for an unknown time: the range check needs the TSC of now. */
 void vlapic_vcpu_unblocking(struct vlapic *v)
 {
 	v->timer.blocking = false;
-	vlapic_timer_restart(v);
+	vlapic_timer_restart(v, vlapic_now(v));
 }

@@ -31,8 +31,9 @@
  *    virtual-interrupt delivery, 0x80b (EOI) and 0x83f (SELF IPI) through, intercept the rest.
  *    (xAPIC TMCCT and PPR reads give APIC-access exits.)
  *    EOI-exit bitmap all clear: every interrupt here is edge-triggered.
- *  - every VM exit, first: vlapic_timer_check (it is the preemption-timer exit's and the host
- *    timer interrupt's whole handler).
+ *  - every VM exit, first: the host's handler of an acknowledged external interrupt, then
+ *    vlapic_timer_check with the TSC the exit read (it is the preemption-timer exit's and the
+ *    host timer interrupt's whole handler).
  *  - APIC-access exit: decode (mmio_decode.h), vlapic_mmio_read / vlapic_mmio_write, RIP += len.
  *    APIC-write exit: vlapic_apic_write. RDMSR/WRMSR of our MSRs: vlapic_msr_read / _write,
  *    #GP on false. TPR-below-threshold exit: nothing beyond re-evaluating injection.
@@ -41,9 +42,10 @@
  *    hlt) until a host interrupt, vlapic_timer_check, vlapic_vcpu_unblocking.
  *  - before every VM entry: with virtual-interrupt delivery, RVI = vlapic_highest_irr() (0 if
  *    none); without it, vector = vlapic_highest_pending(): if >= 0 and the guest can take it,
- *    inject it and vlapic_ack() it, else request an interrupt window (and set the TPR threshold
- *    to the class of vlapic_highest_irr() when only TPR blocks it). Then vlapic_timer_entry, and
- *    last the VMX-preemption timer value from the deadline hv_timer_arm was given.
+ *    inject it and vlapic_ack() it, else request an interrupt window; and set the TPR threshold
+ *    to the class of vlapic_highest_irr() when TPR blocks it (that class <= vlapic_tpr()'s),
+ *    else 0. Then vlapic_timer_entry, and last the VMX-preemption timer value from the deadline
+ *    hv_timer_arm was given.
  *  - apic_base_changed (disable, x2APIC switch): at the next entry set RVI and SVI from
  *    vlapic_highest_irr() and vlapic_highest_isr(): a disable resets the page.
  */
@@ -94,11 +96,11 @@ struct vlapic_config {
 	uint64_t tsc_hz;		/* host TSC frequency; 1 Hz to 2^56 Hz */
 	uint32_t min_period_us;		/* shortest periodic timer period; 0 = no limit */
 	enum vlapic_timer_backend backend;
-	bool hv_available;		/* the CPU has the VMX-preemption timer */
+	bool hv_available;		/* the VMX-preemption timer is on: hv_timer_arm works */
 	/*
 	 * The farthest deadline from now, in TSC ticks, that the preemption timer can take:
-	 * 0xffffffff << IA32_VMX_MISC[4:0]. Farther ones go to sw until they come in range. 0
-	 * leaves the range check to hv_timer_arm.
+	 * 0xffffffff << IA32_VMX_MISC[4:0]. Farther ones go to sw until they come in range. 0 =
+	 * no limit.
 	 */
 	uint64_t hv_max_delta;
 	enum vlapic_advance_mode advance_mode;
@@ -116,12 +118,12 @@ struct vlapic_ops {
 	/*
 	 * Use the VMX-preemption timer for an expiry at absolute host TSC `deadline`: enable it in
 	 * the pin-based controls and, at every VM entry until hv_timer_cancel, load it with
-	 * (deadline - rdtsc()) >> IA32_VMX_MISC[4:0], rounded up (an early exit is harmless but
-	 * costs another), or 0 once the deadline is past. False if it can't be used now; the
-	 * vlapic then arms the sw timer instead. The vlapic has already checked that
+	 * (deadline - rdtsc()) >> IA32_VMX_MISC[4:0], rounded up: the exit must not come before
+	 * the deadline (vlapic_timer_check takes the exit's TSC for the time), or 0 once the
+	 * deadline is past. Only called with vlapic_config.hv_available, and with
 	 * deadline - now <= vlapic_config.hv_max_delta.
 	 */
-	bool (*hv_timer_arm)(void *ctx, uint64_t deadline);
+	void (*hv_timer_arm)(void *ctx, uint64_t deadline);
 	void (*hv_timer_cancel)(void *ctx);
 	/*
 	 * Program the host LAPIC timer (one-shot or TSC-deadline) to interrupt at `deadline`, not
@@ -132,9 +134,10 @@ struct vlapic_ops {
 	void (*sw_timer_arm)(void *ctx, uint64_t deadline);
 	void (*sw_timer_cancel)(void *ctx);
 	/*
-	 * IRR holds a vector that may be deliverable now (a vector was posted, or PPR dropped):
-	 * with virtual-interrupt delivery set RVI from vlapic_highest_irr(); without it, inject
-	 * vlapic_highest_pending() or ask for an interrupt window before the next VM entry.
+	 * IRR holds a vector that may be deliverable now (a vector was posted, or PPR dropped), or
+	 * the guest wrote TPR: with virtual-interrupt delivery set RVI from vlapic_highest_irr();
+	 * without it, inject vlapic_highest_pending() or ask for an interrupt window, and set the
+	 * TPR threshold anew, before the next VM entry.
 	 */
 	void (*interrupt_pending)(void *ctx);
 	/*
@@ -159,12 +162,10 @@ struct vlapic_stats {
 	uint64_t hv_arms;		/* deadlines handed to the preemption timer */
 	uint64_t sw_arms;		/* deadlines handed to the host LAPIC timer */
 	uint64_t hv_range_fallbacks;	/* sw arms because the deadline was beyond hv_max_delta */
-	uint64_t hv_refused;		/* sw arms because hv_timer_arm returned false */
-	uint64_t advance_tsc;		/* the advance now in use */
 	uint64_t lateness_samples;	/* timer interrupts measured at VM entry */
 	int64_t lateness_min;		/* entry TSC - deadline before the wait: < 0 = early */
 	int64_t lateness_max;		/*   (both valid once lateness_samples > 0) */
-	uint64_t wait_tsc;		/* ticks spent holding entries back to the deadline */
+	uint64_t wait_tsc;		/* ticks spent holding the guest back to a deadline */
 };
 
 /* Timer state: private to vlapic/ */
@@ -178,17 +179,17 @@ struct vlapic_timer {
 	uint64_t target;		/* absolute host TSC of the next expiry */
 	uint64_t span;			/* TSC length of the countdown that ends at target */
 	uint64_t period;		/* TSC ticks between periodic expiries */
-	uint64_t deadline;		/* IA32_TSC_DEADLINE as the guest reads it */
 	int backend;			/* which backend holds backend_deadline */
 	uint64_t backend_deadline;	/* target - advance, as armed */
 	bool range_fallback;		/* on sw only because hv was out of range */
 	bool blocking;			/* the vCPU is halted: sw only */
 	uint64_t advance;		/* arm the backend this many TSC ticks early */
 	uint64_t advance_max;		/* AUTO bound, TSC ticks */
-	bool wait_pending;		/* a timer vector was posted; measure it at VM entry */
-	uint64_t wait_target;		/* the deadline of that vector */
+	bool wait_pending;		/* an expiry ran early or posted: see it at VM entry */
+	uint64_t wait_target;		/* its target: the guest runs no earlier */
 	uint64_t wait_armed;		/* where its backend was armed */
-	bool wait_tune;			/* it came from the backend: a sample of the exit cost */
+	bool wait_posted;		/* it posted a vector: a lateness sample */
+	bool wait_tune;			/* ... brought by its backend: a sample of the exit cost */
 };
 
 /* One vCPU's local APIC. All fields are private to vlapic/: use the functions below. */
@@ -216,6 +217,8 @@ enum vlapic_mode vlapic_mode(const struct vlapic *v);
 /* The timer base rate in Hz (CPUID.15H:ECX) and TSC ticks per timer tick (CPUID.15H:EBX). */
 uint64_t vlapic_timer_hz(const struct vlapic *v);
 uint64_t vlapic_timer_tsc_ratio(const struct vlapic *v);
+/* The timer advance now in use, in TSC ticks (timer_advance.c) */
+uint64_t vlapic_timer_advance(const struct vlapic *v);
 
 /*
  * xAPIC MMIO, for APIC-access exits (offset = the exit qualification's page offset). Only
@@ -253,32 +256,36 @@ bool vlapic_x2apic_read_passthrough(uint32_t msr, bool vid);
  * virtual-interrupt delivery); vlapic_highest_isr likewise for ISR (SVI). vlapic_highest_pending:
  * the highest IRR vector whose priority class beats PPR (SDM 11.8.3), or -1; the vector to inject.
  * vlapic_ack: the CPU took `vector` (the injection was set up): IRR -> ISR and PPR follows. False
- * if `vector` wasn't in IRR.
+ * if `vector` wasn't in IRR. vlapic_tpr: TPR as the guest last wrote it (the page's VTPR).
  */
 int vlapic_highest_irr(struct vlapic *v);
 int vlapic_highest_isr(struct vlapic *v);
 int vlapic_highest_pending(struct vlapic *v);
 bool vlapic_ack(struct vlapic *v, uint8_t vector);
+uint32_t vlapic_tpr(const struct vlapic *v);
 
 /*
- * The timer. vlapic_timer_check: fire the timer if it is due; call it on every VM exit (Bochs
- * ignores external-interrupt exiting while the guest has IF=0), which covers the
- * preemption-timer exit (52) and the host LAPIC timer interrupt. True if it fired.
+ * The timer. vlapic_timer_check: fire the timer if it is due at host TSC `now`; call it on every
+ * VM exit (Bochs ignores external-interrupt exiting while the guest has IF=0), which covers the
+ * preemption-timer exit (52) and the host LAPIC timer interrupt. `now` may be the TSC the exit
+ * read: the hv backend never exits before its deadline, and a host timer interrupt that comes
+ * early is the glue's to re-arm (sw_timer_arm). True if it fired.
  */
-bool vlapic_timer_check(struct vlapic *v);
+bool vlapic_timer_check(struct vlapic *v, uint64_t now);
 /*
- * Call right before every VM entry, after the interrupt injection has been decided: if a timer
- * vector was posted before its deadline (the backend was armed `advance` early), it waits until
- * the deadline, so the guest never sees its timer early; it measures the lateness and, with
+ * Call right before every VM entry, after the interrupt injection has been decided: if an
+ * expiry ran before its target (the backend was armed `advance` early), it waits until the
+ * target, so the guest never sees its timer early, nor the registers after an expiry that
+ * delivered nothing; for a posted vector it measures the lateness and, with
  * timer_advance=auto, tunes the advance.
  */
 void vlapic_timer_entry(struct vlapic *v);
 /*
- * The guest executed HLT and the host is about to sleep (after vlapic_timer_check and only if
- * vlapic_highest_pending() is -1): move the timer to the host LAPIC, which can wake the host.
- * vlapic_vcpu_unblocking: the host woke; back to the preemption timer.
+ * The guest executed HLT and the host is about to sleep (after vlapic_timer_check at `now` and
+ * only if vlapic_highest_pending() is -1): move the timer to the host LAPIC, which can wake the
+ * host. vlapic_vcpu_unblocking: the host woke; back to the preemption timer.
  */
-void vlapic_vcpu_blocking(struct vlapic *v);
+void vlapic_vcpu_blocking(struct vlapic *v, uint64_t now);
 void vlapic_vcpu_unblocking(struct vlapic *v);
 
 const struct vlapic_stats *vlapic_stats(const struct vlapic *v);

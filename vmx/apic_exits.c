@@ -6,10 +6,9 @@
  * its path is exit -> timer check -> deliver -> entry.
  */
 #include "arch/x86/cpu.h"
-#include "arch/x86/lapic.h"
 #include "arch/x86/log.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/platform.h"
-#include "arch/x86/trap.h"
 #include "vlapic/mmio_decode.h"
 #include "vlapic/vlapic.h"
 #include "vmx/apic_glue_internal.h"
@@ -23,8 +22,6 @@
 #define APIC_ACCESS_READ	0	/* linear access for a data read */
 #define APIC_ACCESS_WRITE	1	/* linear access for a data write */
 
-#define RFLAGS_IF		(1ull << 9)
-#define EFER_LMA		(1ull << 10)
 #define AR_L			(1u << 13)	/* CS.L: 64-bit code */
 
 enum vcpu_action handle_preemption_timer(struct vcpu *v)
@@ -33,16 +30,10 @@ enum vcpu_action handle_preemption_timer(struct vcpu *v)
 	return VCPU_RESUME;
 }
 
-/*
- * With "acknowledge interrupt on exit" the vector is in the exit information (SDM 28.2.2) and
- * the host LAPIC already has it in service: run the host's handler for it.
- */
+/* vcpu_run has run the host's handler of the acknowledged vector, before the timer check. */
 enum vcpu_action handle_external_interrupt(struct vcpu *v)
 {
-	uint32_t info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);
-
 	(void)v;
-	irq_dispatch_vector((uint8_t)(info & INTR_INFO_VECTOR_MASK));
 	return VCPU_RESUME;
 }
 
@@ -134,10 +125,10 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 		vcpu_dump(v);
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}
-	vlapic_timer_check(l);
+	/* apic_glue_after_exit has checked the timer on this exit */
 	if (vlapic_highest_pending(l) >= 0 || v->event_pending)
 		return VCPU_RESUME;
-	vlapic_vcpu_blocking(l);
+	vlapic_vcpu_blocking(l, v->exit_tsc);
 	if (!glue.sw_armed) {
 		vlapic_vcpu_unblocking(l);
 		pr_err("guest halted with interrupts enabled but no timer armed and no interrupt "
@@ -148,7 +139,7 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 	while (vlapic_highest_pending(l) < 0) {
 		sti_hlt();	/* the host timer (or any host interrupt) ends the sleep */
 		cli();
-		vlapic_timer_check(l);
+		apic_glue_timer_check(rdtsc());
 		if (!glue.sw_armed && vlapic_highest_pending(l) < 0)
 			break;	/* the timer was disarmed meanwhile: nothing left to wait for */
 	}

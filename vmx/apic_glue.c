@@ -2,9 +2,9 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/log.h"
-#include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
+#include "vlapic/apic_regs.h"
 #include "vmx/apic_glue.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/caps.h"
@@ -12,10 +12,6 @@
 #include "vmx/msr_bitmap.h"
 #include "vmx/vmx_ops.h"
 
-#define XAPIC_DEFAULT_BASE	0xfee00000ull
-#define X2APIC_TPR_MSR		0x808
-#define X2APIC_EOI_MSR		0x80b
-#define X2APIC_SELF_IPI_MSR	0x83f
 #define MAXPHYADDR_DEFAULT	36
 
 struct apic_glue glue;
@@ -35,19 +31,15 @@ static uint64_t op_read_tsc(void *ctx)
  * pin-based controls for the whole run with timer=hv (vmcs.c): arming and cancelling cost no
  * VMWRITE of the controls.
  */
-static bool op_hv_arm(void *ctx, uint64_t deadline)
+static void op_hv_arm(void *ctx, uint64_t deadline)
 {
 	struct vcpu *v = glue.vcpu;
-	uint64_t expiry;
+	uint64_t expiry = (deadline >> v->preemption_shift) +
+			  !!(deadline & ((1ull << v->preemption_shift) - 1));
 
 	(void)ctx;
-	if (!(v->pin & PIN_PREEMPTION_TIMER))
-		return false;
-	expiry = (deadline >> v->preemption_shift) +
-		 !!(deadline & ((1ull << v->preemption_shift) - 1));
 	/* 0 means "none"; a deadline that rounds to 0 is long past: fire at once. */
 	v->preemption_expiry = expiry ? expiry : 1;
-	return true;
 }
 
 /* entry.S stops reloading it; the value it holds now must not fire: the farthest there is. */
@@ -63,14 +55,17 @@ static void op_sw_arm(void *ctx, uint64_t deadline)
 	(void)ctx;
 	glue.sw_armed = true;
 	glue.sw_deadline = deadline;
+	glue.host_timer_spent = false;
 	lapic_timer_arm_tsc(deadline);
 }
 
+/* A host timer that has interrupted is spent (a one-shot at 0, the deadline MSR cleared). */
 static void op_sw_cancel(void *ctx)
 {
 	(void)ctx;
 	glue.sw_armed = false;
-	lapic_timer_stop();
+	if (!glue.host_timer_spent)
+		lapic_timer_stop();
 }
 
 static void op_interrupt_pending(void *ctx)
@@ -93,11 +88,12 @@ static void x2apic_intercepts(bool x2apic)
 {
 	bool virt = x2apic && (glue.vcpu->proc2 & PROC2_VIRTUALIZE_X2APIC);
 
-	for (uint32_t msr = MSR_X2APIC_FIRST; msr <= MSR_X2APIC_LAST; msr++) {
+	for (uint32_t msr = VLAPIC_MSR_X2APIC_FIRST; msr <= VLAPIC_MSR_X2APIC_LAST; msr++) {
 		bool read_exits = !(virt && glue.arv &&
 				    vlapic_x2apic_read_passthrough(msr, glue.vid));
-		bool write_exits = !(virt && (msr == X2APIC_TPR_MSR ||
-			(glue.vid && (msr == X2APIC_EOI_MSR || msr == X2APIC_SELF_IPI_MSR))));
+		bool write_exits = !(virt && (msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_TPR) ||
+			(glue.vid && (msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_EOI) ||
+				      msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_SELF_IPI)))));
 
 		msr_bitmap_set(glue.msr_bitmap, msr, read_exits, write_exits);
 	}
@@ -114,7 +110,7 @@ static bool op_apic_base_changed(void *ctx, enum vlapic_mode mode, uint64_t base
 	uint32_t proc2 = v->proc2;
 
 	(void)ctx;
-	if (mode == VLAPIC_MODE_XAPIC && base != XAPIC_DEFAULT_BASE) {
+	if (mode == VLAPIC_MODE_XAPIC && base != VLAPIC_BASE_DEFAULT) {
 		pr_warn("vlapic: the guest moved the xAPIC to %#lx: not supported, #GP\n", base);
 		return false;
 	}
@@ -160,21 +156,33 @@ static const struct vlapic_ops ops = {
 };
 
 /*
- * The host LAPIC timer: the sw backend. A one-shot is spent once it fires; the expiry itself is
- * checked after the VM exit (or in the HLT loop), which re-arms a periodic timer. It may go off
- * before the deadline: a one-shot count computed from a measured LAPIC rate, one cut to 32 bits,
- * or an interrupt of the previous arming that was already pending when the vLAPIC re-armed. The
- * vLAPIC would find that expiry not due and leave the timer alone, so it is armed again here:
- * the host timer stays armed until the deadline has passed.
+ * The host LAPIC timer: the sw backend. Its interrupt only marks it spent; apic_glue_timer_check
+ * runs right after (vcpu_run dispatches an external-interrupt exit's vector before it, the HLT
+ * loop calls it on waking) and decides, so the host timer is programmed once per expiry.
  */
 static void host_timer_irq(struct trap_frame *f)
 {
 	(void)f;
-	if (glue.sw_armed && rdtsc() < glue.sw_deadline)
-		lapic_timer_arm_tsc(glue.sw_deadline);
-	else
-		glue.sw_armed = false;
+	glue.host_timer_spent = true;
 	lapic_eoi();
+}
+
+/*
+ * An expiry that is due re-arms the host timer through the vLAPIC (op_sw_arm). One that is not
+ * leaves it alone, though the host timer may have gone off before the deadline: a one-shot count
+ * cut to 32 bits, or an interrupt of an earlier arming that was already pending when the vLAPIC
+ * re-armed. Then it is armed again here: it stays armed until the deadline has passed.
+ */
+bool apic_glue_timer_check(uint64_t now)
+{
+	bool fired = vlapic_timer_check(&glue.lapic, now);
+
+	if (glue.host_timer_spent) {
+		glue.host_timer_spent = false;
+		if (glue.sw_armed)
+			lapic_timer_arm_tsc(glue.sw_deadline);
+	}
+	return fired;
 }
 
 static uint8_t guest_maxphyaddr(void)
@@ -205,7 +213,8 @@ bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t vi
 		.tsc_hz = tsc_hz(),
 		.min_period_us = opts->min_period_us,
 		.backend = opts->timer == TIMER_SW ? VLAPIC_TIMER_SW : VLAPIC_TIMER_HV,
-		.hv_available = vmx_caps.preemption_timer && opts->timer == TIMER_HV,
+		/* vmcs.c enabled it for timer=hv where the CPU has it: then it is always usable */
+		.hv_available = v->pin & PIN_PREEMPTION_TIMER,
 		.hv_max_delta = hv_max,
 		.advance_mode = opts->advance_mode == ADVANCE_OFF ? VLAPIC_ADVANCE_OFF :
 				opts->advance_mode == ADVANCE_FIXED ? VLAPIC_ADVANCE_FIXED :
@@ -218,12 +227,11 @@ bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t vi
 	glue.msr_bitmap = msr_bitmap;
 	glue.vid = v->proc2 & PROC2_VIRTUAL_INTR_DELIVERY;
 	glue.arv = v->proc2 & PROC2_APIC_REGISTER_VIRT;
-	v->vlapic = &glue.lapic;
+	/* the x2APIC MSRs stay intercepted, as msr_bitmap_init left them, until x2APIC mode */
 	if (!vlapic_init(&glue.lapic, &cfg, &ops, &glue, (void *)(uintptr_t)virtual_apic)) {
 		pr_err("vlapic: bad configuration (TSC %lu Hz)\n", cfg.tsc_hz);
 		return false;
 	}
-	x2apic_intercepts(false);
 	irq_register(VEC_HOST_TIMER, host_timer_irq);
 	return true;
 }
@@ -265,46 +273,68 @@ static void deliver_vid(void)
 
 static void set_window(struct vcpu *v, bool open)
 {
-	if (glue.window_open == open)
+	uint32_t proc = open ? v->proc | PROC_INTR_WINDOW_EXITING :
+			v->proc & ~PROC_INTR_WINDOW_EXITING;
+
+	if (proc == v->proc)
 		return;
-	glue.window_open = open;
-	v->proc = open ? v->proc | PROC_INTR_WINDOW_EXITING : v->proc & ~PROC_INTR_WINDOW_EXITING;
-	vmwrite(VMCS_PROC_CONTROLS, v->proc);
+	v->proc = proc;
+	vmwrite(VMCS_PROC_CONTROLS, proc);
+}
+
+/*
+ * The TPR threshold: a TPR-below-threshold exit comes when the guest lowers TPR's class below it
+ * (SDM vol. 3C 30.1.2, TPR virtualization). It is the class of the highest IRR vector when TPR
+ * holds that vector back, else 0, as in KVM's update_cr8_intercept: VM entry requires it to be
+ * at most TPR's class (27.2.1.1, with "virtualize APIC accesses" off: the entry fails), and with
+ * APIC accesses virtualized a higher one makes a TPR-below-threshold exit right after the entry
+ * (27.7.7), again and again while an in-service vector, not TPR, holds the vector back.
+ */
+static void update_tpr_threshold(void)
+{
+	int irr = vlapic_highest_irr(&glue.lapic);
+	uint32_t class = irr > 0 ? (uint32_t)irr >> 4 : 0;
+	uint32_t thr = class <= vlapic_tpr(&glue.lapic) >> 4 ? class : 0;
+
+	if (thr == glue.tpr_threshold)
+		return;
+	glue.tpr_threshold = thr;
+	vmwrite(VMCS_TPR_THRESHOLD, thr);
 }
 
 /*
  * Event injection (SDM 27.6): only when the guest can take an external interrupt now
  * (RFLAGS.IF = 1, no STI/MOV-SS shadow, SDM 26.3.1.5); else an interrupt-window exit brings
- * us back the moment it can. A vector held back by TPR arms the TPR threshold instead.
+ * us back the moment it can. An event already queued for the entry goes first, and the window
+ * brings us back after it.
  */
 static void deliver_inject(struct vcpu *v)
 {
-	int vec, irr;
+	bool open = true;
+	int vec;
 
-	if (v->event_pending) {
-		set_window(v, true);
-		return;
+	if (!v->event_pending) {
+		vec = vlapic_highest_pending(&glue.lapic);
+		if (vec < 0) {
+			open = false;
+			glue.irq_dirty = false;
+		} else if ((vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+			   !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
+			     (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {
+			vmwrite(VMCS_ENTRY_INTR_INFO,
+				INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (uint32_t)vec);
+			vlapic_ack(&glue.lapic, (uint8_t)vec);
+			v->event_pending = true;
+			open = false;
+			/*
+			 * Decide again at the next entry only if IRR holds more; an EOI, a new
+			 * vector or a TPR write says so itself (interrupt_pending).
+			 */
+			glue.irq_dirty = vlapic_highest_irr(&glue.lapic) >= 0;
+		}
 	}
-	vec = vlapic_highest_pending(&glue.lapic);
-	if (vec < 0) {
-		irr = vlapic_highest_irr(&glue.lapic);
-		vmwrite(VMCS_TPR_THRESHOLD, irr > 0 ? (uint32_t)irr >> 4 : 0);
-		set_window(v, false);
-		glue.irq_dirty = false;
-		return;
-	}
-	if ((vmread(VMCS_GUEST_RFLAGS) & (1u << 9)) &&
-	    !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
-	      (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {
-		vmwrite(VMCS_ENTRY_INTR_INFO, INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (uint32_t)vec);
-		vlapic_ack(&glue.lapic, (uint8_t)vec);
-		v->event_pending = true;
-		set_window(v, false);
-	} else {
-		set_window(v, true);
-	}
-	/* More may be pending behind this one: decide again at the next entry. */
-	glue.irq_dirty = true;
+	update_tpr_threshold();
+	set_window(v, open);
 }
 
 void apic_glue_before_entry(struct vcpu *v)
@@ -320,10 +350,13 @@ void apic_glue_before_entry(struct vcpu *v)
 	vlapic_timer_entry(&glue.lapic);
 }
 
+/*
+ * The exit's own TSC is the time: the preemption timer never exits before its deadline, and a
+ * host timer interrupt that comes early is armed again (apic_glue_timer_check).
+ */
 void apic_glue_after_exit(struct vcpu *v)
 {
-	(void)v;
-	if (vlapic_timer_check(&glue.lapic))
+	if (apic_glue_timer_check(v->exit_tsc))
 		glue.timer_exits++;
 }
 
@@ -353,8 +386,8 @@ uint64_t apic_glue_timer_hz(void)
 
 bool apic_glue_owns_msr(uint32_t msr)
 {
-	return msr == MSR_IA32_APIC_BASE || msr == MSR_IA32_TSC_DEADLINE ||
-	       (msr >= MSR_X2APIC_FIRST && msr <= MSR_X2APIC_LAST);
+	return msr == VLAPIC_MSR_APIC_BASE || msr == VLAPIC_MSR_TSC_DEADLINE ||
+	       (msr >= VLAPIC_MSR_X2APIC_FIRST && msr <= VLAPIC_MSR_X2APIC_LAST);
 }
 
 bool apic_glue_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
@@ -384,19 +417,20 @@ void apic_glue_fill_stats(struct vcpu *v, struct tv_stats *s)
 	s->timer_coalesced = t->missed + t->clamped;
 	s->timer_hv_arms = t->hv_arms;
 	s->timer_sw_arms = t->sw_arms;
-	s->timer_advance_tsc = (int64_t)t->advance_tsc;
+	s->timer_advance_tsc = (int64_t)vlapic_timer_advance(&glue.lapic);
 }
 
 void apic_glue_print_stats(void)
 {
 	const struct vlapic_stats *t = vlapic_stats(&glue.lapic);
+	uint64_t advance = vlapic_timer_advance(&glue.lapic);
 
 	kprintf("tickvisor: vLAPIC timer: %lu expiries (%lu delivered, %lu masked, %lu coalesced "
 		"into a pending tick, %lu periods skipped), %lu periodic timers raised to "
 		"min_period_us, %lu hv arms, %lu sw arms (%lu out of hv range), advance %lu TSC "
-		"ticks (%lu ns)", t->fires, t->posted, t->masked, t->missed, t->clamped,
-		t->min_period_raised, t->hv_arms, t->sw_arms, t->hv_range_fallbacks,
-		t->advance_tsc, tsc_to_ns(t->advance_tsc));
+		"ticks (%lu ns), %lu TSC ticks waited for deadlines", t->fires, t->posted,
+		t->masked, t->missed, t->clamped, t->min_period_raised, t->hv_arms, t->sw_arms,
+		t->hv_range_fallbacks, advance, tsc_to_ns(advance), t->wait_tsc);
 	if (t->lateness_samples)
 		kprintf(", lateness before wait min %ld max %ld TSC ticks over %lu interrupts",
 			t->lateness_min, t->lateness_max, t->lateness_samples);

@@ -16,12 +16,19 @@ struct apic_glue {
 	bool arv;		/* APIC-register virtualization in use */
 	bool sw_armed;		/* the host LAPIC timer holds it */
 	uint64_t sw_deadline;	/* ... for this TSC */
-	bool irq_dirty;		/* IRR changed since the last delivery decision */
+	bool host_timer_spent;	/* the host LAPIC timer interrupted since it was last armed */
+	bool irq_dirty;		/* IRR or TPR changed since the last delivery decision */
 	bool intr_status_stale;	/* SVI must be set from the page (IA32_APIC_BASE changed) */
-	bool window_open;	/* interrupt-window exiting is on */
+	uint32_t tpr_threshold;	/* as last written to the VMCS (vmcs.c starts it at 0) */
 	uint64_t timer_exits;	/* exits that fired the vLAPIC timer */
 };
 
 extern struct apic_glue glue;
+
+/*
+ * vlapic_timer_check at host TSC `now`, then keeps the host LAPIC timer armed while the vLAPIC
+ * holds it. True if the vLAPIC timer fired.
+ */
+bool apic_glue_timer_check(uint64_t now);
 
 #endif

@@ -11,7 +11,7 @@
 /* Instructions that exit unconditionally and that a guest without VMX must see fail with #UD. */
 static enum vcpu_action handle_undefined(struct vcpu *v)
 {
-	vcpu_inject_exception(v, 6, false, 0);	/* #UD */
+	vcpu_inject_exception(v, VEC_UD, false, 0);
 	return VCPU_RESUME;
 }
 

@@ -5,8 +5,10 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/log.h"
 #include "arch/x86/platform.h"
+#include "arch/x86/trap.h"
 #include "vmx/apic_glue.h"
 #include "vmx/exit.h"
+#include "vmx/exit_reasons.h"
 #include "vmx/guest_mem.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
@@ -115,6 +117,14 @@ uint32_t vcpu_run(struct vcpu *v)
 		}
 		v->exit_tsc = rdtsc();
 		v->exit_reason = (uint32_t)vmread(VMCS_EXIT_REASON);
+		/*
+		 * "Acknowledge interrupt on exit" left the vector in the exit information and in
+		 * service at the host LAPIC (SDM 28.2.2): run the host's handler first, as KVM's
+		 * handle_exit_irqoff does, so that the timer check below acts on what it did.
+		 */
+		if ((v->exit_reason & 0xffff) == EXIT_EXTERNAL_INTERRUPT)
+			irq_dispatch_vector((uint8_t)(vmread(VMCS_EXIT_INTR_INFO) &
+						      INTR_INFO_VECTOR_MASK));
 		v->exit_qual = vmread(VMCS_EXIT_QUALIFICATION);
 		/* The event injected at the last entry was delivered (or is requeued below). */
 		v->event_pending = false;

@@ -19,8 +19,6 @@ enum vcpu_action {
 	VCPU_STOP,	/* end the run with vcpu->stop_code */
 };
 
-struct vlapic;
-
 struct vcpu {
 	struct guest_regs regs;		/* first: entry.S addresses it from the vcpu pointer */
 	uint64_t host_rsp;		/* the HOST_RSP value in the VMCS, cached (entry.S) */
@@ -48,7 +46,6 @@ struct vcpu {
 	/* VMCS_ENTRY_INTR_INFO holds an event for the next entry (injected or requeued). */
 	bool event_pending;
 
-	struct vlapic *vlapic;
 	struct exit_stats stats;
 	uint32_t stop_code;
 };

@@ -6,9 +6,10 @@
 #define BSP		VLAPIC_BASE_BSP
 #define EN		VLAPIC_BASE_EN
 #define EXTD		VLAPIC_BASE_EXTD
-#define X2(reg)		(0x800 + ((reg) >> 4))
+#define X2(reg)		VLAPIC_X2APIC_MSR(reg)
 /* an x2APIC logical ICR: cluster in destination 31:16, member bits in 15:0 */
-#define LOGICAL(cluster, bits)	(((uint64_t)(cluster) << 16 | (bits)) << 32 | VLAPIC_ICR_LOGICAL)
+#define LOGICAL(cluster, bits)	\
+	(((uint64_t)(cluster) << 16 | (bits)) << 32 | VLAPIC_ICR_LOGICAL)
 
 static bool wrmsr(struct fake_env *f, uint32_t msr, uint64_t val)
 {

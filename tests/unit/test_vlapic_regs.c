@@ -274,6 +274,29 @@ static void tpr_ppr(void **state)
 	fake_free(f);
 }
 
+/*
+ * Every TPR write is said, also one that lets nothing through: without virtual-interrupt delivery
+ * the glue's TPR threshold must follow TPR down.
+ */
+static void tpr_write_always_said(void **state)
+{
+	struct fake_env *f = fake_new_enabled();
+	unsigned int pending;
+
+	(void)state;
+	post(f, 0x45);
+	assert_true(vlapic_ack(&f->v, 0x45));
+	post(f, 0x35);
+	fake_write(f, VLAPIC_REG_TPR, 0x30);
+	pending = f->pending_calls;
+	/* 0x35 is still held back, now by the vector in service */
+	fake_write(f, VLAPIC_REG_TPR, 0x20);
+	assert_int_equal(vlapic_highest_pending(&f->v), -1);
+	assert_int_equal(f->pending_calls, pending + 1);
+	assert_int_equal(vlapic_tpr(&f->v), 0x20);
+	fake_free(f);
+}
+
 /* Every vector is delivered once, in priority order, and EOI retires the highest. */
 static void irr_isr_ordering(void **state)
 {
@@ -382,6 +405,7 @@ int main(void)
 		cmocka_unit_test(icr_ipis),
 		cmocka_unit_test(software_disabled_drops),
 		cmocka_unit_test(tpr_ppr),
+		cmocka_unit_test(tpr_write_always_said),
 		cmocka_unit_test(irr_isr_ordering),
 		cmocka_unit_test(apic_write_exits),
 	};

@@ -3,19 +3,11 @@
 #include "tests/unit/vlapic_fake_env.h"
 
 #define VEC		0x40
-#define TDCR_DIV1	0xb	/* divide by 1 */
 #define TDCR_DIV2	0x0
 #define TDCR_DIV4	0x1
 #define ONESHOT		(VEC | VLAPIC_TIMER_ONESHOT)
 #define PERIODIC	(VEC | VLAPIC_TIMER_PERIODIC)
 #define DEADLINE	(VEC | VLAPIC_TIMER_DEADLINE)
-
-static void start(struct fake_env *f, uint32_t lvtt, uint32_t tdcr, uint32_t tmict)
-{
-	fake_write(f, VLAPIC_REG_LVT_TIMER, lvtt);
-	fake_write(f, VLAPIC_REG_TDCR, tdcr);
-	fake_write(f, VLAPIC_REG_TMICT, tmict);
-}
 
 static uint32_t tmcct(struct fake_env *f)
 {
@@ -28,7 +20,7 @@ static void oneshot_fires_once(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	start(f, ONESHOT, TDCR_DIV1, 1000);
+	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000);
 	assert_true(f->hv_armed);
 	assert_int_equal(f->hv_deadline, t0 + 1000);
 	assert_int_equal(tmcct(f), 1000);
@@ -37,7 +29,7 @@ static void oneshot_fires_once(void **state)
 	f->tsc = t0 + 999;
 	assert_int_equal(tmcct(f), 1);
 	/* an exit just before the deadline does not fire it */
-	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_false(fake_irr(f, VEC));
 
 	assert_true(fake_expire(f));
@@ -48,7 +40,7 @@ static void oneshot_fires_once(void **state)
 	assert_false(f->sw_armed);
 	assert_int_equal(fake_read(f, VLAPIC_REG_TMICT), 1000);
 	f->tsc += 1000000;
-	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 1);
 	assert_int_equal(vlapic_stats(&f->v)->posted, 1);
 	fake_free(f);
@@ -70,7 +62,7 @@ static void tmcct_every_divisor(void **state)
 		struct fake_env *f = fake_new_enabled();
 		uint64_t t0 = f->tsc, d = divs[i].div;
 
-		start(f, ONESHOT, divs[i].tdcr, 1000);
+		fake_timer_start(f, ONESHOT, divs[i].tdcr, 1000);
 		assert_int_equal(fake_read(f, VLAPIC_REG_TDCR), divs[i].tdcr);
 		assert_int_equal(fake_backend_deadline(f), t0 + 1000 * d);
 		for (uint64_t j = 0; j < 1000; j += 111) {
@@ -80,38 +72,36 @@ static void tmcct_every_divisor(void **state)
 			assert_int_equal(tmcct(f), d == 1 ? 1000 - j : 1000 - j - 1);
 		}
 		f->tsc = t0 + 1000 * d - 1;
-		assert_false(vlapic_timer_check(&f->v));
+		assert_false(fake_check(f));
 		assert_int_equal(tmcct(f), d == 1 ? 1 : 0);
 		f->tsc++;
-		assert_true(vlapic_timer_check(&f->v));
+		assert_true(fake_check(f));
 		assert_true(fake_irr(f, VEC));
 		fake_free(f);
 	}
 }
 
+static void cfg_5ghz(struct vlapic_config *cfg)
+{
+	cfg->tsc_hz = 5000000000ull;
+}
+
 static void timer_rate_above_4ghz(void **state)
 {
-	struct vlapic_config cfg;
-	struct fake_env *f;
-	uint64_t t0;
+	struct fake_env *f = fake_new_enabled_with(cfg_5ghz);
+	uint64_t t0 = f->tsc;
 
 	(void)state;
-	fake_config(&cfg);
-	cfg.tsc_hz = 5000000000ull;
-	f = fake_new(&cfg);
 	/* k = 2: the timer runs at 2.5 GHz, which fits CPUID.15H:ECX */
 	assert_int_equal(vlapic_timer_tsc_ratio(&f->v), 2);
 	assert_int_equal(vlapic_timer_hz(&f->v), 2500000000ull);
-	fake_write(f, VLAPIC_REG_SVR, 0x1ff);
-	t0 = f->tsc;
-	start(f, ONESHOT, TDCR_DIV4, 100000);
+	fake_timer_start(f, ONESHOT, TDCR_DIV4, 100000);
 	assert_int_equal(fake_backend_deadline(f), t0 + 100000 * 4 * 2);
 	f->tsc = t0 + 8 * 10;
 	assert_int_equal(tmcct(f), 100000 - 10);
 	fake_free(f);
 
-	fake_config(&cfg);
-	f = fake_new(&cfg);
+	f = fake_new_enabled();
 	assert_int_equal(vlapic_timer_tsc_ratio(&f->v), 1);
 	assert_int_equal(vlapic_timer_hz(&f->v), FAKE_TSC_HZ);
 	fake_free(f);
@@ -123,14 +113,16 @@ static void periodic_wraps(void **state)
 	uint64_t t0 = f->tsc, p = 2 * 500000;
 
 	(void)state;
-	start(f, PERIODIC, TDCR_DIV2, 500000);
+	fake_timer_start(f, PERIODIC, TDCR_DIV2, 500000);
 	assert_int_equal(fake_backend_deadline(f), t0 + p);
-	/* past the target but before the exit: TMCCT has wrapped back to TMICT */
+	/* past the target but before the exit: the read runs the expiry, TMCCT wraps to TMICT */
 	f->tsc = t0 + p;
 	assert_int_equal(tmcct(f), 500000);
+	assert_true(fake_irr(f, VEC));
+	assert_int_equal(fake_backend_deadline(f), t0 + 2 * p);
 	f->tsc = t0 + p + 20;
 	assert_int_equal(tmcct(f), 500000 - 10);
-	assert_true(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_int_equal(tmcct(f), 500000 - 10);
 	assert_int_equal(fake_backend_deadline(f), t0 + 2 * p);
 	for (int n = 3; n < 10; n++) {
@@ -150,11 +142,11 @@ static void periodic_no_drift(void **state)
 	const struct vlapic_stats *st = vlapic_stats(&f->v);
 
 	(void)state;
-	start(f, PERIODIC, TDCR_DIV4, 100000);
+	fake_timer_start(f, PERIODIC, TDCR_DIV4, 100000);
 	for (n = 1; n <= 1000000; n++) {
 		assert_int_equal(fake_backend_deadline(f), t0 + n * p);
 		f->tsc = t0 + n * p + (n * 7919) % (p / 2);
-		assert_true(vlapic_timer_check(&f->v));
+		assert_true(fake_check(f));
 		assert_int_equal(fake_take_and_eoi(f), VEC);
 	}
 	assert_int_equal(fake_backend_deadline(f), t0 + n * p);
@@ -172,12 +164,12 @@ static void periodic_catch_up_clamp(void **state)
 	uint64_t t0 = f->tsc, p = 1000000;
 
 	(void)state;
-	start(f, PERIODIC, TDCR_DIV1, p);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, p);
 	f->tsc = t0 + p + 10 * p + p / 2;
-	assert_true(vlapic_timer_check(&f->v));
+	assert_true(fake_check(f));
 	assert_int_equal(fake_backend_deadline(f), t0 + 12 * p);
 	assert_int_equal(vlapic_stats(&f->v)->clamped, 10);
-	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 1);
 	assert_int_equal(fake_take_and_eoi(f), VEC);
 	assert_int_equal(fake_take_and_eoi(f), -1);
@@ -192,7 +184,7 @@ static void periodic_min_period(void **state)
 	uint64_t t0 = f->tsc, min = 200000;	/* 200 us at 1 GHz */
 
 	(void)state;
-	start(f, PERIODIC, TDCR_DIV1, 10);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 10);
 	assert_int_equal(fake_backend_deadline(f), t0 + min);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 1);
 	assert_int_equal(f->log_calls, 1);
@@ -211,23 +203,23 @@ static void periodic_min_period(void **state)
 	t0 = f->tsc;
 	fake_write(f, VLAPIC_REG_TMICT, min);
 	assert_int_equal(fake_backend_deadline(f), t0 + min);
-	start(f, ONESHOT, TDCR_DIV1, 10);
+	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 10);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 10);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 2);
 	fake_free(f);
 }
 
+static void cfg_no_min_period(struct vlapic_config *cfg)
+{
+	cfg->min_period_us = 0;
+}
+
 static void min_period_off(void **state)
 {
-	struct vlapic_config cfg;
-	struct fake_env *f;
+	struct fake_env *f = fake_new_enabled_with(cfg_no_min_period);
 
 	(void)state;
-	fake_config(&cfg);
-	cfg.min_period_us = 0;
-	f = fake_new(&cfg);
-	fake_write(f, VLAPIC_REG_SVR, 0x1ff);
-	start(f, PERIODIC, TDCR_DIV1, 10);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 10);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 10);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 0);
 	fake_free(f);
@@ -239,7 +231,7 @@ static void mode_switch_keeps_count(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	start(f, ONESHOT, TDCR_DIV1, 1000000);
+	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000000);
 	f->tsc = t0 + 300000;
 	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
 	assert_int_equal(tmcct(f), 700000);
@@ -264,13 +256,13 @@ static void expired_oneshot_to_periodic_stays_zero(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	start(f, ONESHOT, TDCR_DIV1, 1000);
+	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000);
 	assert_true(fake_expire(f));
 	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
 	assert_int_equal(tmcct(f), 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	f->tsc += 10000000;
-	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_int_equal(tmcct(f), 0);
 	assert_int_equal(vlapic_stats(&f->v)->fires, 1);
 	fake_free(f);
@@ -282,7 +274,7 @@ static void deadline_mode_switch_clears(void **state)
 
 	(void)state;
 	/* counting one-shot -> TSC-deadline: disarmed, TMICT cleared */
-	start(f, ONESHOT, TDCR_DIV1, 1000000);
+	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000000);
 	fake_write(f, VLAPIC_REG_LVT_TIMER, DEADLINE);
 	assert_int_equal(fake_read(f, VLAPIC_REG_TMICT), 0);
 	assert_int_equal(tmcct(f), 0);
@@ -300,7 +292,7 @@ static void deadline_mode_switch_clears(void **state)
 	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
 	assert_int_equal(tmcct(f), 0);
 	f->tsc += 1000000;
-	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_false(fake_irr(f, VEC));
 	fake_free(f);
 }
@@ -318,7 +310,7 @@ static void deadline_mode(void **state)
 	assert_int_equal(fake_backend_deadline(f), t0 + 5000);
 	assert_int_equal(tmcct(f), 0);
 	f->tsc = t0 + 4999;
-	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_true(fake_expire(f));
 	assert_true(fake_irr(f, VEC));
 	/* after firing the MSR reads 0 (SDM; Bochs keeps the old value) */
@@ -331,7 +323,7 @@ static void deadline_mode(void **state)
 	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	f->tsc += 10000;
-	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_false(fake_irr(f, VEC));
 
 	/* a deadline in the past (or now) fires at once, inside the WRMSR */
@@ -348,6 +340,13 @@ static void deadline_mode(void **state)
 	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 900);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 900);
 	assert_int_equal(vlapic_stats(&f->v)->fires, 3);
+	/* a rewrite after an unseen expiry delivers that expiry first */
+	f->tsc += 1000;
+	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 500);
+	assert_true(fake_irr(f, VEC));
+	assert_int_equal(vlapic_stats(&f->v)->fires, 4);
+	assert_int_equal(fake_backend_deadline(f), f->tsc + 500);
+	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), f->tsc + 500);
 	fake_free(f);
 }
 
@@ -356,7 +355,7 @@ static void deadline_msr_outside_mode(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	start(f, ONESHOT, TDCR_DIV1, 0);
+	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 0);
 	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 100);
 	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
 	assert_false(f->hv_armed || f->sw_armed);
@@ -366,17 +365,17 @@ static void deadline_msr_outside_mode(void **state)
 	fake_free(f);
 }
 
+static void cfg_no_deadline(struct vlapic_config *cfg)
+{
+	cfg->tsc_deadline_supported = false;
+}
+
 static void deadline_unsupported(void **state)
 {
-	struct vlapic_config cfg;
-	struct fake_env *f;
+	struct fake_env *f = fake_new_enabled_with(cfg_no_deadline);
 	uint64_t val;
 
 	(void)state;
-	fake_config(&cfg);
-	cfg.tsc_deadline_supported = false;
-	f = fake_new(&cfg);
-	fake_write(f, VLAPIC_REG_SVR, 0x1ff);
 	/* mode bit 18 does not exist: the write reads back as one-shot */
 	fake_write(f, VLAPIC_REG_LVT_TIMER, DEADLINE);
 	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), ONESHOT);
@@ -393,7 +392,7 @@ static void reserved_timer_mode(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	start(f, PERIODIC, TDCR_DIV1, 300000);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 300000);
 	fake_write(f, VLAPIC_REG_LVT_TIMER, VEC | 0x41 | VLAPIC_LVT_TIMER_MODE);
 	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), (VEC | 0x41) | VLAPIC_TIMER_PERIODIC);
 	assert_int_equal(f->log_calls, 1);
@@ -408,7 +407,7 @@ static void mask_keeps_counting(void **state)
 	uint64_t t0 = f->tsc, p = 1000000;
 
 	(void)state;
-	start(f, ONESHOT | VLAPIC_LVT_MASKED, TDCR_DIV1, p);
+	fake_timer_start(f, ONESHOT | VLAPIC_LVT_MASKED, FAKE_TDCR_DIV1, p);
 	f->tsc = t0 + 400000;
 	assert_int_equal(tmcct(f), 600000);
 	assert_true(fake_expire(f));
@@ -428,7 +427,7 @@ static void mask_keeps_counting(void **state)
 
 	/* a masked periodic timer keeps its phase */
 	t0 = f->tsc;
-	start(f, PERIODIC | VLAPIC_LVT_MASKED, TDCR_DIV1, p);
+	fake_timer_start(f, PERIODIC | VLAPIC_LVT_MASKED, FAKE_TDCR_DIV1, p);
 	assert_true(fake_expire(f));
 	assert_true(fake_expire(f));
 	f->tsc = t0 + 2 * p + p / 2;
@@ -447,7 +446,7 @@ static void svr_disable_masks(void **state)
 	uint64_t p = 1000000;
 
 	(void)state;
-	start(f, PERIODIC, TDCR_DIV1, p);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, p);
 	fake_write(f, VLAPIC_REG_LVT_LINT0, 0x700);
 	fake_write(f, VLAPIC_REG_SVR, 0xff);
 	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), PERIODIC | VLAPIC_LVT_MASKED);
@@ -478,7 +477,7 @@ static void divide_change_rescales(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	start(f, ONESHOT, TDCR_DIV2, 1000);
+	fake_timer_start(f, ONESHOT, TDCR_DIV2, 1000);
 	f->tsc = t0 + 500;
 	assert_int_equal(tmcct(f), 750);
 	fake_write(f, VLAPIC_REG_TDCR, TDCR_DIV4);
@@ -486,7 +485,7 @@ static void divide_change_rescales(void **state)
 	assert_int_equal(fake_backend_deadline(f), t0 + 500 + 750 * 4);
 	f->tsc += 4 * 50;
 	assert_int_equal(tmcct(f), 700);
-	fake_write(f, VLAPIC_REG_TDCR, TDCR_DIV1);
+	fake_write(f, VLAPIC_REG_TDCR, FAKE_TDCR_DIV1);
 	assert_int_equal(tmcct(f), 700);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 700);
 	assert_true(fake_expire(f));
@@ -494,7 +493,7 @@ static void divide_change_rescales(void **state)
 
 	/* periodic: the next periods use the new divisor */
 	t0 = f->tsc;
-	start(f, PERIODIC, TDCR_DIV2, 200000);
+	fake_timer_start(f, PERIODIC, TDCR_DIV2, 200000);
 	f->tsc = t0 + 100000;
 	fake_write(f, VLAPIC_REG_TDCR, TDCR_DIV4);
 	assert_int_equal(tmcct(f), 150000);
@@ -512,13 +511,13 @@ static void tmict_zero_stops(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	start(f, PERIODIC, TDCR_DIV1, 1000000);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1000000);
 	f->tsc += 1000;
 	fake_write(f, VLAPIC_REG_TMICT, 0);
 	assert_int_equal(tmcct(f), 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	f->tsc += 10000000;
-	assert_false(vlapic_timer_check(&f->v));
+	assert_false(fake_check(f));
 	assert_false(fake_irr(f, VEC));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 0);
 	fake_free(f);
@@ -528,19 +527,22 @@ static void tmict_rewrite_restarts(void **state)
 {
 	struct fake_env *f = fake_new_enabled();
 	uint64_t t0 = f->tsc;
+	unsigned int arms;
 
 	(void)state;
-	start(f, ONESHOT, TDCR_DIV1, 1000000);
+	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000000);
 	f->tsc = t0 + 999999;
 	fake_write(f, VLAPIC_REG_TMICT, 1000000);
 	assert_int_equal(tmcct(f), 1000000);
 	assert_int_equal(fake_backend_deadline(f), t0 + 999999 + 1000000);
-	/* a rewrite after an unseen expiry delivers that expiry first */
+	/* a rewrite after an unseen expiry delivers that expiry first, and arms the backend once */
 	f->tsc += 1000000 + 5;
+	arms = f->hv_arm_calls;
 	fake_write(f, VLAPIC_REG_TMICT, 50);
 	assert_true(fake_irr(f, VEC));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 1);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 50);
+	assert_int_equal(f->hv_arm_calls, arms + 1);
 	fake_free(f);
 }
 
@@ -551,7 +553,7 @@ static void missed_ticks_coalesce(void **state)
 	const struct vlapic_stats *st = vlapic_stats(&f->v);
 
 	(void)state;
-	start(f, PERIODIC, TDCR_DIV1, 1000000);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1000000);
 	assert_true(fake_expire(f));
 	assert_true(fake_expire(f));
 	assert_true(fake_expire(f));
@@ -575,7 +577,7 @@ static void illegal_timer_vector(void **state)
 
 	(void)state;
 	fake_write(f, VLAPIC_REG_LVT_ERROR, 0xee);
-	start(f, 0x0e | VLAPIC_TIMER_ONESHOT, TDCR_DIV1, 100);
+	fake_timer_start(f, 0x0e | VLAPIC_TIMER_ONESHOT, FAKE_TDCR_DIV1, 100);
 	assert_true(fake_expire(f));
 	assert_false(fake_irr(f, 0x0e));
 	/* a receive-illegal-vector error, raised through LVT error */

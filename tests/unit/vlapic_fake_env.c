@@ -15,16 +15,13 @@ static uint64_t fake_read_tsc(void *ctx)
 	return now;
 }
 
-static bool fake_hv_arm(void *ctx, uint64_t deadline)
+static void fake_hv_arm(void *ctx, uint64_t deadline)
 {
 	struct fake_env *f = ctx;
 
 	f->hv_arm_calls++;
-	if (f->hv_refuse)
-		return false;
 	f->hv_armed = true;
 	f->hv_deadline = deadline;
-	return true;
 }
 
 static void fake_hv_cancel(void *ctx)
@@ -120,15 +117,22 @@ struct fake_env *fake_new(const struct vlapic_config *cfg)
 	return f;
 }
 
-struct fake_env *fake_new_enabled(void)
+struct fake_env *fake_new_enabled_with(void (*tweak)(struct vlapic_config *cfg))
 {
 	struct vlapic_config cfg;
 	struct fake_env *f;
 
 	fake_config(&cfg);
+	if (tweak)
+		tweak(&cfg);
 	f = fake_new(&cfg);
 	fake_write(f, VLAPIC_REG_SVR, VLAPIC_SVR_ENABLE | 0xff);
 	return f;
+}
+
+struct fake_env *fake_new_enabled(void)
+{
+	return fake_new_enabled_with(NULL);
 }
 
 void fake_free(struct fake_env *f)
@@ -163,6 +167,13 @@ void fake_wrmsr(struct fake_env *f, uint32_t msr, uint64_t val)
 	assert_true(vlapic_msr_write(&f->v, msr, val));
 }
 
+void fake_timer_start(struct fake_env *f, uint32_t lvtt, uint32_t tdcr, uint32_t tmict)
+{
+	fake_write(f, VLAPIC_REG_LVT_TIMER, lvtt);
+	fake_write(f, VLAPIC_REG_TDCR, tdcr);
+	fake_write(f, VLAPIC_REG_TMICT, tmict);
+}
+
 uint64_t fake_backend_deadline(struct fake_env *f)
 {
 	/* never both: the vlapic hands a deadline to one backend at a time */
@@ -171,13 +182,18 @@ uint64_t fake_backend_deadline(struct fake_env *f)
 	return f->hv_armed ? f->hv_deadline : f->sw_deadline;
 }
 
+bool fake_check(struct fake_env *f)
+{
+	return vlapic_timer_check(&f->v, f->tsc);
+}
+
 bool fake_expire(struct fake_env *f)
 {
 	uint64_t deadline = fake_backend_deadline(f);
 
 	if (f->tsc < deadline)
 		f->tsc = deadline;
-	return vlapic_timer_check(&f->v);
+	return fake_check(f);
 }
 
 static bool fake_vec(struct fake_env *f, uint32_t base, uint8_t vector)

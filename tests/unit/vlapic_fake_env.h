@@ -19,13 +19,13 @@
 #define FAKE_TSC_HZ	1000000000ull	/* 1 GHz: one TSC tick per ns */
 #define FAKE_TSC_START	1000000ull	/* where the fake TSC starts */
 #define FAKE_APIC_ID	0x123u		/* xAPIC ID 0x23, x2APIC cluster 0x12, bit 3 */
+#define FAKE_TDCR_DIV1	0xbu		/* TDCR: divide by 1, one count per TSC tick */
 
 struct fake_env {
 	struct vlapic v;
 	uint32_t *page;
 	uint64_t tsc;
 	uint64_t tsc_step;		/* added to tsc after each read */
-	bool hv_refuse;			/* hv_timer_arm answers false */
 	bool hv_armed;
 	uint64_t hv_deadline;
 	unsigned int hv_arm_calls;
@@ -47,7 +47,8 @@ struct fake_env {
 /* The defaults: 1 GHz TSC, BSP, x2APIC and TSC-deadline, hv backend, 200 us, no advance */
 void fake_config(struct vlapic_config *cfg);
 struct fake_env *fake_new(const struct vlapic_config *cfg);
-/* fake_new with the defaults and the APIC software-enabled (SVR = 0x1ff) */
+/* fake_new with the defaults, changed by `tweak` (may be NULL), and the APIC software-enabled */
+struct fake_env *fake_new_enabled_with(void (*tweak)(struct vlapic_config *cfg));
 struct fake_env *fake_new_enabled(void);
 void fake_free(struct fake_env *f);
 
@@ -56,10 +57,14 @@ uint32_t fake_read(struct fake_env *f, uint32_t off);
 void fake_write(struct fake_env *f, uint32_t off, uint32_t val);
 uint64_t fake_rdmsr(struct fake_env *f, uint32_t msr);
 void fake_wrmsr(struct fake_env *f, uint32_t msr, uint64_t val);
+/* Starts the timer through LVT timer, TDCR and TMICT, in that order */
+void fake_timer_start(struct fake_env *f, uint32_t lvtt, uint32_t tdcr, uint32_t tmict);
 
 /* The armed backend's deadline (hv or sw); fails the test if none is armed */
 uint64_t fake_backend_deadline(struct fake_env *f);
-/* Moves the TSC to the armed backend's deadline and takes the exit: vlapic_timer_check */
+/* An exit at the fake TSC: vlapic_timer_check */
+bool fake_check(struct fake_env *f);
+/* Moves the TSC to the armed backend's deadline and takes the exit */
 bool fake_expire(struct fake_env *f);
 bool fake_irr(struct fake_env *f, uint8_t vector);
 bool fake_isr(struct fake_env *f, uint8_t vector);
