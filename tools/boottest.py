@@ -73,11 +73,6 @@ class Module:
 		return os.path.basename(self.candidates[0])
 
 
-def mod(path, string=None):
-	"""A module file and its string (default: the file's name)."""
-	return Module([path], os.path.basename(path) if string is None else string)
-
-
 def fixture(name, string=None):
 	"""A guest test fixture: build/guest/<name> if the guest build made it, else
 	tests/guest/fixtures/<name>."""
@@ -120,7 +115,7 @@ class Boot:
 
 
 def tickvisor(options="", guest=None, args="", modules=(), elf=HV_ELF):
-	"""tickvisor with boot options `options`; `guest` (a path or mod()) becomes the first
+	"""tickvisor with boot options `options`; `guest` (a path or fixture()) becomes the first
 	module2, its string `args` the guest's command line; `modules` follow it."""
 	mods = []
 	if guest is not None:

@@ -41,13 +41,9 @@ def common(env):
 
 
 def native_checks():
-	checks = common("native")
-	for t in LATENCY_TESTS:
-		checks.append(present("no-exits-" + t, r"^BENCH: metric=vmexits test=%s ticks=%d "
-				      r"exits=0 hv_cycles=0 " % (t, SAMPLES)))
-	checks.append(count("prog", PROG + r"n=\d+ min=\d+ p50=\d+ max=\d+ exits_per_op=0\.00",
-			    min=6, max=6))
-	return checks
+	# natively there are no statistics to show: their figures are all 0 by construction
+	return common("native") + [count("prog", PROG + r"n=\d+ min=\d+ p50=\d+ max=\d+ ",
+					 min=6, max=6)]
 
 
 def tickvisor_checks():
@@ -69,10 +65,10 @@ def tickvisor_checks():
 
 
 TESTS = [
-	test("quick-native", bochs("corei7_skylake_x", ips=IPS), native(BENCH, "quick"),
+	test("quick-native", bochs(ips=IPS), native(BENCH, "quick"),
 	     native_checks(), exit_status=0, timeout=180,
 	     doc="bench.elf's short mode on Bochs' own LAPIC: the reference, no exits"),
-	test("quick-hv-auto", bochs("corei7_skylake_x", ips=IPS),
+	test("quick-hv-auto", bochs(ips=IPS),
 	     tickvisor(TV_OPTIONS, BENCH, "quick"), tickvisor_checks(), exit_status=0, timeout=180,
 	     doc="bench.elf's short mode under tickvisor, as make bench's hv-auto configuration"),
 ]

@@ -18,9 +18,9 @@
 #                    module2 /boot/<file> <string>         each of `modules`: handed to the guest
 #                native(kernel, args="", modules=[], multiboot2=False)
 #                    multiboot /boot/<kernel> <args>, module /boot/<file> <string> (no hypervisor)
-#                A file is a path relative to the repository, mod(path, string) for a module with
-#                its string, or fixture(name, string): build/guest/<name>, else
-#                tests/guest/fixtures/<name>. A missing file fails the test ("guest not built").
+#                A file is a path relative to the repository (a module's string is then empty),
+#                or fixture(name, string): build/guest/<name>, else tests/guest/fixtures/<name>.
+#                A missing file fails the test ("guest not built").
 #     checks     on the serial log (\r removed; regexes are Python's, ^ and $ match at each line):
 #                present(name, regex)          a line matches
 #                absent(name, regex)           no line matches
@@ -107,7 +107,7 @@ def crash_test(kind):
 		checks.append(present("error-code", r"in the hypervisor, error code %s$" % error))
 	if cr2 is not None:
 		checks.append(present("cr2", r"^  CR2 %s  CR3 " % cr2))
-	return test("crash-" + kind, bochs("corei7_skylake_x"),
+	return test("crash-" + kind, bochs(),
 		    tickvisor("crash=" + kind, PLACEHOLDER, "placeholder"), checks,
 		    exit_status=1, timeout=60,
 		    doc="an exception in the hypervisor (%s) is dumped: vector, error code, RIP, CR2, "
@@ -117,10 +117,10 @@ def crash_test(kind):
 TESTS = [
 	# exit_status=ANY: what follows the VMX check (running the placeholder "guest") is not the
 	# foundation's; the exit line must be there all the same.
-	test("skylake", bochs("corei7_skylake_x"), tickvisor("timer=hv", PLACEHOLDER, "placeholder"),
+	test("skylake", bochs(), tickvisor("timer=hv", PLACEHOLDER, "placeholder"),
 	     calibration(50), exit_status=ANY, timeout=60,
 	     doc="boot, memory map, TSC and host LAPIC calibration, VMX check (x2APIC host)"),
-	test("skylake-20mhz", bochs("corei7_skylake_x", ips=20_000_000),
+	test("skylake-20mhz", bochs(ips=20_000_000),
 	     tickvisor("timer=hv", PLACEHOLDER, "placeholder"),
 	     calibration(20), exit_status=ANY, timeout=60,
 	     doc="the TSC rate is measured, not assumed: Bochs ips=20M gives 20 MHz"),
@@ -149,10 +149,19 @@ TESTS = [
 
 	# The guest test suite's multiboot checks, natively: the reference for the runs under
 	# tickvisor (vmx.py).
-	test("mbtest-native-bochs", bochs("corei7_skylake_x"),
+	test("mbtest-native-bochs", bochs(),
 	     native("build/guest/mbtest.elf", "env=native " + MBTEST_ARGS, MBTEST_MODULES),
 	     guest_results=True, exit_status=0, timeout=120,
 	     doc="mbtest.elf booted by GRUB on Bochs, no hypervisor"),
+	test("mbtest2-native-bochs", bochs(),
+	     native("build/guest/mbtest2.elf", "env=native " + MBTEST_ARGS, MBTEST_MODULES,
+		    multiboot2=True),
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="mbtest2.elf booted by GRUB's multiboot2 loader on Bochs, no hypervisor"),
+	test("mbtest64-native-bochs", bochs(),
+	     native("build/guest/mbtest64.elf", "env=native " + MBTEST_ARGS, MBTEST_MODULES),
+	     guest_results=True, exit_status=0, timeout=120,
+	     doc="mbtest64.elf (ELF64, multiboot v1) booted by GRUB on Bochs, no hypervisor"),
 	# The guest ends with status 1 whenever a check failed, a known deviation included.
 	test("mbtest-native-qemu", qemu_tcg(),
 	     native("build/guest/mbtest.elf", "env=native " + MBTEST_ARGS, MBTEST_MODULES),

@@ -15,7 +15,6 @@
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/timer_test.h"
 
-#define SVR_ENABLED		(APIC_SVR_ENABLE | 0xff)
 #define SVR_DISABLED		0xff
 #define IPI_VECTOR		0x50
 #define ILLEGAL_VECTOR		3	/* below 16: never delivered (SDM 11.5.3) */
@@ -29,12 +28,6 @@ static void ipi_isr(unsigned int vector __attribute__((unused)),
 	nr_ipis++;
 	apic_eoi();
 }
-
-/* The LVTs every APIC here has (the version register says CMCI's may be missing). */
-static const uint32_t lvts[] = {
-	APIC_LVTT, APIC_LVT_THERMAL, APIC_LVT_PERF, APIC_LVT_LINT0, APIC_LVT_LINT1,
-	APIC_LVT_ERROR,
-};
 
 /* Reads the error status the write-then-read way (SDM 11.5.3). */
 static uint32_t esr_latch(void)
@@ -53,17 +46,13 @@ static void check_svr_disable(void)
 	uint64_t e = tt_ticks_to_tsc(count), t0;
 	unsigned int i;
 
-	tt_timer_stop();
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
 	apic_write(APIC_LVT_LINT0, 0x21);
-	t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
+	t0 = tt_start(APIC_LVTT_PERIODIC, 1, count, NULL);
 	apic_write(APIC_SVR, SVR_DISABLED);
-	for (i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
-		masked += !!(apic_read(lvts[i]) & APIC_LVT_MASKED);
-	check(masked == sizeof(lvts) / sizeof(lvts[0]), "svr.disable_masks_lvts",
-	      "%u of %u LVTs read masked with the APIC software-disabled", masked,
-	      (unsigned int)(sizeof(lvts) / sizeof(lvts[0])));
+	for (i = 0; i < APIC_NR_LVTS; i++)
+		masked += !!(apic_read(apic_lvts[i]) & APIC_LVT_MASKED);
+	check(masked == APIC_NR_LVTS, "svr.disable_masks_lvts",
+	      "%u of %u LVTs read masked with the APIC software-disabled", masked, APIC_NR_LVTS);
 	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
 	lvtt = apic_read(APIC_LVTT);
 	check(lvtt == (APIC_LVT_MASKED | APIC_LVTT_PERIODIC | TT_VECTOR),
@@ -73,7 +62,7 @@ static void check_svr_disable(void)
 	check(tt_nr_irqs == 0 && apic_read(APIC_TMCCT) != 0, "svr.no_timer_irq_while_disabled",
 	      "%u timer interrupts in three periods while disabled (TMCCT %u)", tt_nr_irqs,
 	      apic_read(APIC_TMCCT));
-	apic_write(APIC_SVR, SVR_ENABLED);
+	apic_write(APIC_SVR, APIC_SVR_ON);
 	after = apic_read(APIC_LVTT);
 	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
 	tt_wait_irqs(1, rdtsc() + e + tt_late_max);
@@ -222,7 +211,7 @@ static void check_x2apic_gp(void)
 		{ 0x838, 1ull << 32 },			/* TMICT, bits 63:32 */
 		{ 0x832, 1ull << 32 | APIC_LVT_MASKED },	/* LVT timer */
 		{ 0x83e, 1ull << 32 },			/* TDCR */
-		{ 0x80f, 1ull << 32 | SVR_ENABLED },	/* SVR */
+		{ 0x80f, 1ull << 32 | APIC_SVR_ON },	/* SVR */
 		{ 0x80b, 1 },				/* EOI: only 0 */
 		{ 0x828, 1 },				/* ESR: only 0 */
 	};
@@ -256,8 +245,11 @@ static void check_x2apic_gp(void)
 		for (i = 0; i < sizeof(write_only) / sizeof(write_only[0]); i++)
 			if (rdmsr_safe(write_only[i], &val) != VEC_GP)
 				break;
-		check(i == sizeof(write_only) / sizeof(write_only[0]), "x2apic.access_rights_gp",
-		      "RDMSR of write-only MSR 0x%x did not raise #GP", write_only[i]);
+		if (i < sizeof(write_only) / sizeof(write_only[0]))
+			fail("x2apic.access_rights_gp",
+			     "RDMSR of write-only MSR 0x%x did not raise #GP", write_only[i]);
+		else
+			pass("x2apic.access_rights_gp");
 	}
 
 	nr_ipis = 0;
@@ -268,7 +260,7 @@ static void check_x2apic_gp(void)
 		fail("x2apic.reserved_bits_gp", "WRMSR 0x%x of 0x%llx did not raise #GP",
 		     bad_writes[i].msr, bad_writes[i].val);
 	else
-		check(nr_ipis == 0 && apic_read(APIC_SVR) == SVR_ENABLED &&
+		check(nr_ipis == 0 && apic_read(APIC_SVR) == APIC_SVR_ON &&
 		      apic_read(APIC_TMICT) == 0, "x2apic.reserved_bits_gp",
 		      "a faulting write had an effect: %u IPIs, SVR 0x%x, TMICT %u", nr_ipis,
 		      apic_read(APIC_SVR), apic_read(APIC_TMICT));

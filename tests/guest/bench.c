@@ -36,9 +36,7 @@
 #include "tests/guest/lib/serial.h"
 #include "tests/guest/lib/start.h"
 #include "tests/guest/lib/stats.h"
-
-#define TIMER_VECTOR		0x40
-#define SVR_VALUE		(APIC_SVR_ENABLE | 0xff)
+#include "tests/guest/lib/timer_test.h"
 
 #define MAX_SAMPLES		1000u
 #define QUICK_SAMPLES		50u
@@ -66,8 +64,6 @@
 #define PORT_61_OUT2		0x20
 #define PIT_CALIBRATE_COUNT	59659u	/* 50 ms */
 
-#define CPUID_LEAF_CRYSTAL	0x15u
-
 static struct boot_info bi;
 static bool under_tickvisor;
 static bool quick;
@@ -82,7 +78,6 @@ static uint32_t tsc_num, tsc_den;
 /* How long to wait for an interrupt past its due time before calling it lost: 100 ms */
 static uint64_t lost_after;
 
-static volatile uint32_t nr_irqs;
 /* The interrupt that stops the timer (0: none), so a tick storm can't stall a test forever */
 static uint32_t irq_cap;
 /* The interrupt whose TSC goes to mark_tsc (0: none) */
@@ -105,9 +100,13 @@ struct vm_delta {
 /* A fixed seed: the same spread of deltas in every run and every configuration */
 static uint32_t lcg = 12345;
 
+/*
+ * Counts in tt_nr_irqs, so that the library's waits and tt_timer_stop() apply, but keeps a
+ * timestamp of every sample: the library's own ISR keeps only the first TT_MAX_IRQS.
+ */
 static void timer_isr(unsigned int vector __attribute__((unused)), uint64_t tsc)
 {
-	uint32_t n = nr_irqs + 1;
+	uint32_t n = tt_nr_irqs + 1;
 
 	if (n <= MAX_SAMPLES)
 		irq_tsc[n - 1] = tsc;
@@ -115,21 +114,13 @@ static void timer_isr(unsigned int vector __attribute__((unused)), uint64_t tsc)
 		mark_tsc = tsc;
 	if (n == irq_cap)
 		apic_write(APIC_TMICT, 0);
-	nr_irqs = n;
+	tt_nr_irqs = n;
 	apic_eoi();
 }
 
-static void timer_stop(void)
-{
-	/* Leaving TSC-deadline mode disarms that timer too (SDM 11.5.4.1). */
-	apic_write(APIC_LVTT, APIC_LVT_MASKED | TIMER_VECTOR);
-	apic_write(APIC_TMICT, 0);
-	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
-}
-
+/* With the timer stopped: tt_timer_stop() has cleared the count. */
 static void irqs_reset(uint32_t cap, uint32_t mark)
 {
-	nr_irqs = 0;
 	irq_cap = cap;
 	irq_mark = mark;
 	mark_tsc = 0;
@@ -142,23 +133,9 @@ static inline uint64_t rdtsc_ordered(void)
 	return rdtsc();
 }
 
-static void wait_until(uint64_t tsc)
-{
-	while (rdtsc() < tsc)
-		asm volatile("pause");
-}
-
-/* Waits for the n-th interrupt, but not past tsc; true when it came. */
-static bool wait_irqs(uint32_t n, uint64_t tsc)
-{
-	while (nr_irqs < n && rdtsc() < tsc)
-		asm volatile("pause");
-	return nr_irqs >= n;
-}
-
 static void __attribute__((noreturn)) lost(const char *test, uint32_t n, uint32_t want)
 {
-	timer_stop();
+	tt_timer_stop();
 	fail(test, "%u of %u interrupts came", n, want);
 	summary();
 }
@@ -230,7 +207,7 @@ static bool clock_measured(void)
 	uint32_t c0, c1;
 	uint8_t gate = inb(PORT_61);
 
-	timer_stop();
+	tt_timer_stop();
 	apic_write(APIC_TMICT, 0xffffffffu);
 	outb(PORT_61, (gate & ~PORT_61_SPEAKER) | PORT_61_GATE2);
 	outb(PIT_CMD, PIT_CH2_ONESHOT);
@@ -243,7 +220,7 @@ static bool clock_measured(void)
 	t1 = rdtsc();
 	c1 = apic_read(APIC_TMCCT);
 	outb(PORT_61, gate);
-	timer_stop();
+	tt_timer_stop();
 	if (c1 >= c0 || t1 <= t0)
 		return false;
 	tsc_hz = div_round_u64_u32((t1 - t0) * PIT_HZ, PIT_CALIBRATE_COUNT);
@@ -345,58 +322,48 @@ static void report_latency(const char *test, uint32_t n, const struct vm_delta *
 	}
 }
 
-static void bench_tscdeadline(void)
+/*
+ * One interrupt at a time, each after the next delta: TSC-deadline armed at the TSC + the delta,
+ * or (lvtt one-shot) a count of about the delta at divisor div, due at the TSC just before the
+ * TMICT write plus the count's length.
+ */
+static void bench_latency(const char *test, uint32_t lvtt, uint32_t div)
 {
-	const char *test = "tscdeadline";
-	struct vm_delta d;
-	uint64_t deadline;
-	uint32_t i;
-
-	if (!apic_has_tsc_deadline()) {
-		printf("BENCH: skip test=%s reason=no-tsc-deadline\n", test);
-		return;
-	}
-	timer_stop();
-	irqs_reset(0, 0);
-	apic_write(APIC_LVTT, APIC_LVTT_TSC_DEADLINE | TIMER_VECTOR);
-	/* SDM 11.5.4.1: a fence between the LVTT's MMIO write and the deadline's WRMSR */
-	asm volatile("mfence" : : : "memory");
-	stats_begin();
-	for (i = 0; i < nr_samples; i++) {
-		deadline = rdtsc() + next_delta();
-		wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
-		if (!wait_irqs(i + 1, deadline + lost_after))
-			lost(test, i, nr_samples);
-		lat[i] = clamp_s32((int64_t)(irq_tsc[i] - deadline));
-	}
-	stats_end(&d);
-	timer_stop();
-	report_latency(test, nr_samples, &d);
-}
-
-/* The deadline is the TSC just before the TMICT write plus the count's length. */
-static void bench_oneshot(const char *test, uint32_t tdcr, uint32_t div)
-{
+	bool deadline_mode = lvtt == APIC_LVTT_TSC_DEADLINE;
 	struct vm_delta d;
 	uint64_t t0, deadline;
 	uint32_t i, count;
 
-	timer_stop();
+	if (deadline_mode && !apic_has_tsc_deadline()) {
+		printf("BENCH: skip test=%s reason=no-tsc-deadline\n", test);
+		return;
+	}
+	if (deadline_mode) {
+		tt_deadline_mode();
+	} else {
+		tt_timer_stop();
+		apic_write(APIC_TDCR, apic_tdcr(div));
+		apic_write(APIC_LVTT, lvtt | TT_VECTOR);
+	}
 	irqs_reset(0, 0);
-	apic_write(APIC_TDCR, tdcr);
-	apic_write(APIC_LVTT, APIC_LVTT_ONESHOT | TIMER_VECTOR);
 	stats_begin();
 	for (i = 0; i < nr_samples; i++) {
-		count = tsc_to_count(next_delta(), div);
-		t0 = rdtsc();
-		apic_write(APIC_TMICT, count);
-		deadline = t0 + ticks_to_tsc((uint64_t)count * div);
-		if (!wait_irqs(i + 1, deadline + lost_after))
+		/* nothing but the arming between the TSC read and the timer's start */
+		if (deadline_mode) {
+			deadline = rdtsc() + next_delta();
+			wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
+		} else {
+			count = tsc_to_count(next_delta(), div);
+			t0 = rdtsc();
+			apic_write(APIC_TMICT, count);
+			deadline = t0 + ticks_to_tsc((uint64_t)count * div);
+		}
+		if (!tt_wait_irqs(i + 1, deadline + lost_after))
 			lost(test, i, nr_samples);
 		lat[i] = clamp_s32((int64_t)(irq_tsc[i] - deadline));
 	}
 	stats_end(&d);
-	timer_stop();
+	tt_timer_stop();
 	report_latency(test, nr_samples, &d);
 }
 
@@ -407,17 +374,17 @@ static void bench_periodic(const char *test, uint32_t tdcr, uint32_t div)
 	uint64_t period = ticks_to_tsc((uint64_t)count * div), t0;
 	struct vm_delta d;
 
-	timer_stop();
+	tt_timer_stop();
 	irqs_reset(nr_samples, 0);
 	apic_write(APIC_TDCR, tdcr);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TIMER_VECTOR);
+	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
 	stats_begin();
 	t0 = rdtsc();
 	apic_write(APIC_TMICT, count);
-	if (!wait_irqs(nr_samples, t0 + (nr_samples + 1) * period + lost_after))
-		lost(test, nr_irqs, nr_samples);
+	if (!tt_wait_irqs(nr_samples, t0 + (nr_samples + 1) * period + lost_after))
+		lost(test, tt_nr_irqs, nr_samples);
 	stats_end(&d);
-	timer_stop();
+	tt_timer_stop();
 	for (i = 0; i < nr_samples; i++)
 		lat[i] = clamp_s32((int64_t)(irq_tsc[i] - t0 - (i + 1) * period));
 	report_latency(test, nr_samples, &d);
@@ -439,19 +406,19 @@ static void bench_drift(void)
 
 	count = (uint32_t)div_u64_u32(timer_hz, DRIFT_HZ);
 	period = ticks_to_tsc(count);
-	timer_stop();
+	tt_timer_stop();
 	irqs_reset(2 * n, n);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TIMER_VECTOR);
+	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
 	stats_begin();
 	t0 = rdtsc();
 	apic_write(APIC_TMICT, count);
 	end = t0 + n * period + period / 2;
-	wait_until(end);
-	counted = nr_irqs;
+	tt_wait_until(end);
+	counted = tt_nr_irqs;
 	/* the N-th may be late when ticks were lost */
-	wait_irqs(n, end + lost_after);
+	tt_wait_irqs(n, end + lost_after);
 	stats_end(&d);
-	timer_stop();
+	tt_timer_stop();
 	want = (n - 1) * period;
 	if (mark_tsc)
 		drift = (int64_t)(mark_tsc - irq_tsc[0]) - (int64_t)want;
@@ -497,22 +464,22 @@ static void bench_overhead(void)
 	uint64_t base, t;
 	struct vm_delta d;
 
-	timer_stop();
+	tt_timer_stop();
 	base = work_timed(iters);
 	printf("BENCH: metric=overhead hz=0 loop_tsc=%llu loss=0.00 capped=0 ticks=0\n", base);
 	for (i = 0; i < sizeof(rates) / sizeof(rates[0]); i++) {
 		count = (uint32_t)div_u64_u32(timer_hz, rates[i]);
 		/* four times the ticks the loop takes at full speed: only a storm reaches it */
 		cap = 4 * (uint32_t)div_u64(base * rates[i], tsc_hz) + 16;
-		timer_stop();
+		tt_timer_stop();
 		irqs_reset(cap, 0);
-		apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TIMER_VECTOR);
+		apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
 		apic_write(APIC_TMICT, count);
 		stats_begin();
 		t = work_timed(iters);
-		ticks = nr_irqs;
+		ticks = tt_nr_irqs;
 		stats_end(&d);
-		timer_stop();
+		tt_timer_stop();
 		printf("BENCH: metric=overhead hz=%u loop_tsc=%llu", rates[i], t);
 		put_fixed("loss", (int64_t)(t - base) * 100, t);
 		put_fixed("stolen_per_tick", (int64_t)(t - base), ticks);
@@ -542,12 +509,12 @@ static void bench_prog(const char *apic, enum prog_op op, uint64_t empty)
 	struct vm_delta d;
 	uint64_t t0, t1, far;
 
-	timer_stop();
+	tt_timer_stop();
 	if (op == PROG_DEADLINE) {
-		apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVTT_TSC_DEADLINE | TIMER_VECTOR);
+		apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVTT_TSC_DEADLINE | TT_VECTOR);
 		asm volatile("mfence" : : : "memory");
 	} else {
-		apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVTT_ONESHOT | TIMER_VECTOR);
+		apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVTT_ONESHOT | TT_VECTOR);
 		apic_write(APIC_TMICT, 0xffffffffu);
 	}
 	stats_begin();
@@ -572,7 +539,7 @@ static void bench_prog(const char *apic, enum prog_op op, uint64_t empty)
 		lat[i] = clamp_s32((int64_t)(t1 - t0 - empty));
 	}
 	stats_end(&d);
-	timer_stop();
+	tt_timer_stop();
 	sample_stats(lat, rounds, &s);
 	printf("BENCH: metric=prog apic=%s op=%s n=%u min=%d p50=%d max=%d", apic, prog_names[op],
 	       rounds, s.min, s.p50, s.max);
@@ -606,16 +573,16 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	nr_samples = quick ? QUICK_SAMPLES : MAX_SAMPLES;
 	under_tickvisor = tv_present();
 
-	apic_write(APIC_SVR, SVR_VALUE);
-	idt_set_handler(TIMER_VECTOR, timer_isr);
-	timer_stop();
+	apic_write(APIC_SVR, APIC_SVR_ON);
+	idt_set_handler(TT_VECTOR, timer_isr);
+	tt_timer_stop();
 	sti();
 
 	calibrate();
 	stats_init();
-	bench_tscdeadline();
-	bench_oneshot("oneshot-div1", APIC_TDCR_DIV1, 1);
-	bench_oneshot("oneshot-div16", APIC_TDCR_DIV16, 16);
+	bench_latency("tscdeadline", APIC_LVTT_TSC_DEADLINE, 1);
+	bench_latency("oneshot-div1", APIC_LVTT_ONESHOT, 1);
+	bench_latency("oneshot-div16", APIC_LVTT_ONESHOT, 16);
 	bench_periodic("periodic-div1", APIC_TDCR_DIV1, 1);
 	bench_periodic("periodic-div16", APIC_TDCR_DIV16, 16);
 	bench_drift();

@@ -88,8 +88,8 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	if (!mode)
 		mode = "auto";
 	if (!apic_has_tsc_deadline()) {
-		for (i = 0; i < sizeof(all_checks) / sizeof(all_checks[0]); i++)
-			skip(all_checks[i], "CPUID.1:ECX[24] (TSC-deadline) = 0");
+		tt_skip_all(all_checks, sizeof(all_checks) / sizeof(all_checks[0]),
+			    "CPUID.1:ECX[24] (TSC-deadline) = 0");
 		summary();
 	}
 	for (i = 0; i < WARMUP + MEASURED; i++) {

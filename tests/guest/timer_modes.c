@@ -18,16 +18,6 @@
 #define DIVIDE_TICKS		2000u
 #define NR_DIVISORS		8
 
-/* Arms a one-shot or periodic count; *t0 and *t1 bracket the TMICT write that starts it. */
-static void start_count(uint32_t lvtt, uint32_t count, uint64_t *t0, uint64_t *t1)
-{
-	tt_timer_stop();
-	apic_write(APIC_LVTT, lvtt | TT_VECTOR);
-	*t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
-	*t1 = rdtsc();
-}
-
 /*
  * One-shot -> periodic at a quarter of the count: TMCCT goes on from where it was, the first
  * interrupt comes when the one-shot would have fired, and from then on the count reloads.
@@ -36,9 +26,9 @@ static void check_oneshot_to_periodic(void)
 {
 	const char *name = "modeswitch.oneshot_to_periodic_keeps_count";
 	uint32_t count = tt_ticks(COUNT_TICKS), before, after;
-	uint64_t e = tt_ticks_to_tsc(count), t0, t1;
+	uint64_t e = tt_ticks_to_tsc(count), t0;
 
-	start_count(APIC_LVTT_ONESHOT, count, &t0, &t1);
+	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, NULL);
 	tt_wait_until(t0 + e / 4);
 	before = apic_read(APIC_TMCCT);
 	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
@@ -61,9 +51,9 @@ static void check_periodic_to_oneshot(void)
 {
 	const char *name = "modeswitch.periodic_to_oneshot_keeps_count";
 	uint32_t count = tt_ticks(COUNT_TICKS), before, after, last;
-	uint64_t e = tt_ticks_to_tsc(count), t0, t1;
+	uint64_t e = tt_ticks_to_tsc(count), t0;
 
-	start_count(APIC_LVTT_PERIODIC, count, &t0, &t1);
+	t0 = tt_start(APIC_LVTT_PERIODIC, 1, count, NULL);
 	tt_wait_until(t0 + e / 4);
 	before = apic_read(APIC_TMCCT);
 	apic_write(APIC_LVTT, APIC_LVTT_ONESHOT | TT_VECTOR);
@@ -73,10 +63,8 @@ static void check_periodic_to_oneshot(void)
 	if (!(after <= before && after > 0 && before < count && last == 0))
 		fail(name, "TMCCT %u before the switch, %u after, %u at the end (TMICT %u)", before,
 		     after, last, count);
-	else if (tt_nr_irqs != 1)
-		fail(name, "%u interrupts in three periods, expected 1", tt_nr_irqs);
 	else
-		tt_check_on_time(name, tt_irq_tsc[0], t0, e);
+		tt_check_one(name, t0, e);
 	tt_timer_stop();
 }
 
@@ -85,9 +73,9 @@ static void check_expired_oneshot_to_periodic(void)
 {
 	const char *name = "modeswitch.expired_oneshot_stays_stopped";
 	uint32_t count = tt_ticks(COUNT_TICKS) / 10, c;
-	uint64_t e = tt_ticks_to_tsc(count), t0, t1;
+	uint64_t e = tt_ticks_to_tsc(count), t0;
 
-	start_count(APIC_LVTT_ONESHOT, count, &t0, &t1);
+	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, NULL);
 	tt_wait_until(t0 + e + tt_late_max);
 	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
 	tt_wait_until(t0 + 3 * e + 2 * tt_late_max);
@@ -102,9 +90,9 @@ static void check_expired_oneshot_to_periodic(void)
 static void check_into_deadline(void)
 {
 	uint32_t count = tt_ticks(COUNT_TICKS), c, tmict;
-	uint64_t e = tt_ticks_to_tsc(count), t0, t1;
+	uint64_t e = tt_ticks_to_tsc(count), t0;
 
-	start_count(APIC_LVTT_ONESHOT, count, &t0, &t1);
+	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, NULL);
 	tt_wait_until(t0 + e / 4);
 	apic_write(APIC_LVTT, APIC_LVTT_TSC_DEADLINE | TT_VECTOR);
 	tmict = apic_read(APIC_TMICT);
@@ -155,7 +143,7 @@ static void check_tdcr_change(void)
 	uint64_t e = tt_ticks_to_tsc(count), t0, t1, r0, r1, w0, w1, due_min, due_max;
 	bool ok;
 
-	start_count(APIC_LVTT_ONESHOT, count, &t0, &t1);
+	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, &t1);
 	tt_wait_until(t0 + e / 4);
 	r0 = rdtsc();
 	before = apic_read(APIC_TMCCT);
@@ -198,12 +186,7 @@ static void check_divisor(unsigned int d, const char *name)
 	uint32_t count = tt_ticks(DIVIDE_TICKS), c;
 	uint64_t e = tt_ticks_to_tsc((uint64_t)count * d), t0, t1, b0, b1;
 
-	tt_timer_stop();
-	apic_write(APIC_TDCR, apic_tdcr(d));
-	apic_write(APIC_LVTT, APIC_LVTT_ONESHOT | TT_VECTOR);
-	t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
-	t1 = rdtsc();
+	t0 = tt_start(APIC_LVTT_ONESHOT, d, count, &t1);
 	tt_wait_until(t0 + e / 2);
 	b0 = rdtsc();
 	c = apic_read(APIC_TMCCT);
@@ -212,10 +195,8 @@ static void check_divisor(unsigned int d, const char *name)
 	if (!tt_tmcct_fits(c, t0 + e, t1 + e, b0, b1, d))
 		fail(name, "TMCCT %u at +%u of a count of %u that ends at +%u", c,
 		     (uint32_t)(b0 - t0), count, (uint32_t)e);
-	else if (tt_nr_irqs != 1)
-		fail(name, "%u interrupts, expected 1", tt_nr_irqs);
 	else
-		tt_check_on_time(name, tt_irq_tsc[0], t0, e);
+		tt_check_one(name, t0, e);
 	tt_timer_stop();
 }
 
@@ -250,8 +231,8 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 		check_into_deadline();
 		check_out_of_deadline();
 	} else {
-		for (i = 0; i < sizeof(deadline_checks) / sizeof(deadline_checks[0]); i++)
-			skip(deadline_checks[i], "CPUID.1:ECX[24] (TSC-deadline) = 0");
+		tt_skip_all(deadline_checks, sizeof(deadline_checks) / sizeof(deadline_checks[0]),
+			    "CPUID.1:ECX[24] (TSC-deadline) = 0");
 	}
 	check_tdcr_change();
 	for (i = 0; i < NR_DIVISORS; i++)

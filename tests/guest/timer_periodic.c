@@ -118,10 +118,7 @@ static void check_min_period(void)
 	if (tt_env == TT_TICKVISOR && min_period_tsc() > period)
 		period = min_period_tsc();
 	window = MIN_PERIODS * period;
-	tt_timer_stop();
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
-	t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
+	t0 = tt_start(APIC_LVTT_PERIODIC, 1, count, NULL);
 	tt_wait_until(t0 + window + period / 2);
 	apic_write(APIC_TMICT, 0);
 	info("%s: TMICT %u (%u TSC ticks): %u ticks in %u TSC ticks, expected a period of %u",
@@ -156,11 +153,8 @@ static void check_coalescing(void)
 		fail("periodic.coalesce_stats", "TV_HC_STATS failed");
 		stats = false;
 	}
-	tt_timer_stop();
 	cli();
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
-	t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
+	t0 = tt_start(APIC_LVTT_PERIODIC, 1, count, NULL);
 	/* half a period past the last expiry, or its lateness bound where that is longer */
 	tt_wait_until(t0 + COALESCE_PERIODS * period +
 		      (tt_late_max > period / 2 ? tt_late_max : period / 2));

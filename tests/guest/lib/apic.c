@@ -2,6 +2,11 @@
 #include "tests/guest/lib/apic.h"
 #include "tests/guest/lib/cpu.h"
 
+const uint32_t apic_lvts[APIC_NR_LVTS] = {
+	APIC_LVTT, APIC_LVT_THERMAL, APIC_LVT_PERF, APIC_LVT_LINT0, APIC_LVT_LINT1,
+	APIC_LVT_ERROR,
+};
+
 static bool x2apic;
 
 bool apic_has_x2apic(void)

@@ -11,7 +11,6 @@
 
 /* Register offsets (SDM table 11-1) */
 #define APIC_ID			0x020
-#define APIC_VERSION		0x030
 #define APIC_TPR		0x080
 #define APIC_PPR		0x0a0
 #define APIC_EOI		0x0b0
@@ -36,6 +35,8 @@
 #define APIC_X2APIC_MSR(off)	(0x800u + (off) / 16)
 
 #define APIC_SVR_ENABLE		(1u << 8)
+/* What the test kernels write to the SVR: software-enabled, spurious vector 0xff */
+#define APIC_SVR_ON		(APIC_SVR_ENABLE | 0xff)
 #define APIC_LVT_MASKED		(1u << 16)
 #define APIC_LVTT_ONESHOT	(0u << 17)
 #define APIC_LVTT_PERIODIC	(1u << 17)
@@ -56,11 +57,14 @@
 #define APIC_BASE_BSP		(1u << 8)
 #define APIC_BASE_EXTD		(1u << 10)
 #define APIC_BASE_EN		(1u << 11)
-#define APIC_BASE_ADDR_MASK	0xfffff000u
 #define APIC_DEFAULT_BASE	0xfee00000u
 
 #define CPUID_1_ECX_X2APIC	(1u << 21)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+
+/* The LVTs every APIC here has (the version register says CMCI's may be missing) */
+#define APIC_NR_LVTS		6
+extern const uint32_t apic_lvts[APIC_NR_LVTS];
 
 bool apic_has_x2apic(void);
 bool apic_has_tsc_deadline(void);

@@ -11,6 +11,7 @@
 #define EFLAGS_VM		(1u << 17)
 #define CPUID_1_ECX_VMX		(1u << 5)
 #define CPUID_1_ECX_HYPERVISOR	(1u << 31)	/* reserved for hypervisors to set */
+#define CPUID_LEAF_CRYSTAL	0x15u	/* TSC and core crystal clock */
 
 struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
@@ -55,22 +56,6 @@ static inline uint8_t inb(uint16_t port)
 	return v;
 }
 
-static inline uint16_t inw(uint16_t port)
-{
-	uint16_t v;
-
-	asm volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-
-	asm volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
 static inline void outb(uint16_t port, uint8_t v)
 {
 	asm volatile("outb %0, %1" : : "a"(v), "Nd"(port));
@@ -84,30 +69,6 @@ static inline void outw(uint16_t port, uint16_t v)
 static inline void outl(uint16_t port, uint32_t v)
 {
 	asm volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint32_t read_cr0(void)
-{
-	uint32_t v;
-
-	asm volatile("mov %%cr0, %0" : "=r"(v));
-	return v;
-}
-
-static inline uint32_t read_cr4(void)
-{
-	uint32_t v;
-
-	asm volatile("mov %%cr4, %0" : "=r"(v));
-	return v;
-}
-
-static inline uint32_t read_eflags(void)
-{
-	uint32_t v;
-
-	asm volatile("pushfl; popl %0" : "=r"(v));
-	return v;
 }
 
 /* Paging is off: a physical address is the pointer. */

@@ -9,16 +9,22 @@
 
 int rdmsr_safe(uint32_t msr, uint64_t *val)
 {
-	uint32_t lo = 0, hi = 0;
+	uint32_t lo, hi;
 
+	/*
+	 * The call clobbers EAX, ECX and EDX: the zeroes a fault leaves are set after it, and
+	 * early-clobber outputs keep the operand's address out of EAX and EDX.
+	 */
 	asm volatile("push $2f\n\t"
 		     "push $1f\n\t"
 		     "call idt_expect_fault\n\t"
 		     "add $8, %%esp\n\t"
-		     "mov %[msr], %%ecx\n"
+		     "mov %[msr], %%ecx\n\t"
+		     "xor %%eax, %%eax\n\t"
+		     "xor %%edx, %%edx\n"
 		     "1:\trdmsr\n"
 		     "2:"
-		     : "+a"(lo), "+d"(hi)
+		     : "=&a"(lo), "=&d"(hi)
 		     : [msr] "m"(msr)
 		     : "ecx", "memory", "cc");
 	*val = ((uint64_t)hi << 32) | lo;

@@ -3,16 +3,12 @@
 #include "tests/guest/lib/apic.h"
 #include "tests/guest/lib/cmdline.h"
 #include "tests/guest/lib/cpu.h"
-#include "tests/guest/lib/hypercall.h"
 #include "tests/guest/lib/idt.h"
 #include "tests/guest/lib/multiboot.h"
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/serial.h"
 #include "tests/guest/lib/start.h"
 #include "tests/guest/lib/timer_test.h"
-
-#define SVR_VALUE		(APIC_SVR_ENABLE | 0xff)
-#define CPUID_LEAF_CRYSTAL	0x15u
 
 /*
  * QEMU's LAPIC timer runs at 1 GHz, Bochs' at 50 MHz here: 1000x makes a 1 ms Bochs count 50 ms
@@ -110,6 +106,21 @@ void tt_deadline_mode(void)
 	asm volatile("mfence" : : : "memory");
 }
 
+uint64_t tt_start(uint32_t lvtt, unsigned int divisor, uint32_t count, uint64_t *t1)
+{
+	uint64_t t0;
+
+	tt_timer_stop();
+	if (divisor != 1)
+		apic_write(APIC_TDCR, apic_tdcr(divisor));
+	apic_write(APIC_LVTT, lvtt | TT_VECTOR);
+	t0 = rdtsc();
+	apic_write(APIC_TMICT, count);
+	if (t1)
+		*t1 = rdtsc();
+	return t0;
+}
+
 bool tt_check_on_time(const char *name, uint64_t tsc, uint64_t armed, uint64_t expected)
 {
 	uint64_t due = armed + expected;
@@ -127,6 +138,16 @@ bool tt_check_on_time(const char *name, uint64_t tsc, uint64_t armed, uint64_t e
 	info("%s: latency %d TSC ticks", name, (int32_t)(tsc - due));
 	pass(name);
 	return true;
+}
+
+bool tt_check_one(const char *name, uint64_t armed, uint64_t expected)
+{
+	if (tt_nr_irqs != 1) {
+		fail(name, "%u interrupts by +%u TSC ticks, expected 1", tt_nr_irqs,
+		     (uint32_t)(rdtsc() - armed));
+		return false;
+	}
+	return tt_check_on_time(name, tt_irq_tsc[0], armed, expected);
 }
 
 bool tt_tmcct_fits(uint32_t tmcct, uint64_t e0, uint64_t e1, uint64_t b0, uint64_t b1,
@@ -162,25 +183,18 @@ static uint32_t measure_tsc_per_tick(uint32_t window)
 	return (uint32_t)div_u64_u32(((b0 + b1) / 2 - (a0 + a1) / 2) << RATE_SHIFT, c0 - c1);
 }
 
-/* CPUID.15H (TSC = crystal * EBX / EAX), else tickvisor's leaf 0x40000010 (kHz). */
+/* CPUID.15H: TSC = crystal * EBX / EAX, the timer's rate being the crystal's (ECX). */
 static uint32_t reported_tsc_per_tick(void)
 {
 	struct cpuid_regs r;
 
-	if (cpuid(0, 0).eax >= CPUID_LEAF_CRYSTAL) {
-		r = cpuid(CPUID_LEAF_CRYSTAL, 0);
-		if (r.eax && r.ebx && r.ecx) {
-			info("CPUID.15H: EAX %u EBX %u ECX %u (timer %u Hz)", r.eax, r.ebx, r.ecx,
-			     r.ecx);
-			return (uint32_t)div_u64_u32((uint64_t)r.ebx << RATE_SHIFT, r.eax);
-		}
-	}
-	r = cpuid(TV_CPUID_TIMING, 0);
-	if (r.eax && r.ebx) {
-		info("leaf 0x40000010: TSC %u kHz, timer %u kHz", r.eax, r.ebx);
-		return (uint32_t)div_u64_u32((uint64_t)r.eax << RATE_SHIFT, r.ebx);
-	}
-	return 0;
+	if (cpuid(0, 0).eax < CPUID_LEAF_CRYSTAL)
+		return 0;
+	r = cpuid(CPUID_LEAF_CRYSTAL, 0);
+	if (!r.eax || !r.ebx || !r.ecx)
+		return 0;
+	info("CPUID.15H: EAX %u EBX %u ECX %u (timer %u Hz)", r.eax, r.ebx, r.ecx, r.ecx);
+	return (uint32_t)div_u64_u32((uint64_t)r.ebx << RATE_SHIFT, r.eax);
 }
 
 static void print_rate(const char *what, uint32_t rate)
@@ -203,7 +217,7 @@ static bool calibrate(void)
 	}
 	reported = reported_tsc_per_tick();
 	if (!reported) {
-		fail("timer.base_rate_reported", "neither CPUID.15H nor leaf 0x40000010 gives it");
+		fail("timer.base_rate_reported", "CPUID.15H does not give it");
 		return false;
 	}
 	print_rate("reported", reported);
@@ -215,11 +229,10 @@ static bool calibrate(void)
 	return true;
 }
 
-static void skip_all(const char *const *checks, unsigned int n, const char *why)
+void tt_skip_all(const char *const *checks, unsigned int n, const char *why)
 {
 	for (unsigned int i = 0; i < n; i++)
 		skip(checks[i], "%s", why);
-	summary();
 }
 
 void tt_init(uint32_t magic, uint32_t info_addr, const char *const *checks,
@@ -246,11 +259,13 @@ void tt_init(uint32_t magic, uint32_t info_addr, const char *const *checks,
 		summary();
 	}
 	if (!strcmp(mode, "x2apic")) {
-		if (!apic_has_x2apic())
-			skip_all(checks, nr_checks, "CPUID.1:ECX[21] (x2APIC) = 0");
+		if (!apic_has_x2apic()) {
+			tt_skip_all(checks, nr_checks, "CPUID.1:ECX[21] (x2APIC) = 0");
+			summary();
+		}
 		apic_use_x2apic();
 	}
-	apic_write(APIC_SVR, SVR_VALUE);
+	apic_write(APIC_SVR, APIC_SVR_ON);
 	tt_restore_isr();
 	tt_timer_stop();
 	sti();

@@ -20,6 +20,7 @@
 #define GUEST_LIB_TIMER_TEST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "tests/guest/lib/div64.h"
@@ -40,7 +41,7 @@ extern uint64_t tt_late_max;
 /* The default timer ISR's record: every interrupt counts, the first TT_MAX_IRQS have a time. */
 extern volatile unsigned int tt_nr_irqs;
 extern volatile uint64_t tt_irq_tsc[TT_MAX_IRQS];
-extern 
+
 /*
  * Sets the kernel up: console, IDT, command line (mode=, env=), x2APIC when asked,
  * SVR enabled, the default ISR on TT_VECTOR, interrupts on, then the timer's rate. On a bad
@@ -51,6 +52,8 @@ void tt_init(uint32_t magic, uint32_t info, const char *const *checks, unsigned 
 
 /* Routes TT_VECTOR to the default ISR again, after a test had a handler of its own there. */
 void tt_restore_isr(void);
+/* SKIPs every name in `checks`, for the same reason. */
+void tt_skip_all(const char *const *checks, unsigned int n, const char *why);
 
 /* A count of the Bochs-sized tests, lengthened where the environment needs it (QEMU). */
 uint32_t tt_ticks(uint32_t ticks);
@@ -66,6 +69,11 @@ bool tt_wait_irqs(unsigned int n, uint64_t tsc);
 void tt_timer_stop(void);
 /* Stopped, then in TSC-deadline mode, unmasked; with the fence SDM 11.5.4.1 asks for. */
 void tt_deadline_mode(void);
+/*
+ * Stopped, then `count` started at divide by `divisor` with the LVT timer at lvtt | TT_VECTOR.
+ * Returns the TSC just before the TMICT write; *t1, where t1 is not NULL, is the TSC just after.
+ */
+uint64_t tt_start(uint32_t lvtt, unsigned int divisor, uint32_t count, uint64_t *t1);
 
 /*
  * Whether an interrupt at tsc, for a timer armed no earlier than armed that runs expected TSC
@@ -73,6 +81,8 @@ void tt_deadline_mode(void);
  * lateness.
  */
 bool tt_check_on_time(const char *name, uint64_t tsc, uint64_t armed, uint64_t expected);
+/* Exactly one interrupt came (else name FAILs), and it was on time: tt_check_on_time(). */
+bool tt_check_one(const char *name, uint64_t armed, uint64_t expected);
 /*
  * Whether a TMCCT read between TSC b0 and b1 is right for a count at divisor `divisor` that ends
  * (reaches 0) between TSC e0 and e1: the remaining time over the period of one count, give or
