@@ -20,7 +20,7 @@ KLDFLAGS := -nostdlib -n -z max-page-size=0x1000 -z noexecstack --no-warn-rwx-se
 LIBGCC  := $(shell $(CC) -print-libgcc-file-name)
 
 HV_SRCS := $(sort $(wildcard boot/*.S arch/x86/*.c arch/x86/*.S vmx/*.c vmx/*.S vlapic/*.c \
-	   lib/*.c core/*.c))
+	   chipset/*.c loader/*.c lib/*.c core/*.c))
 HV_OBJS := $(patsubst %,$(B)/hv/%.o,$(HV_SRCS))
 
 .PHONY: all test unit run bench clean deps
@@ -50,7 +50,8 @@ $(B)/unit/test_%:
 
 # Every header a unit test may include: gcc's -MMD lists only the last source's headers when
 # one command compiles several.
-UNIT_HDRS := $(wildcard tests/unit/*.h lib/*.h arch/x86/*.h core/*.h vmx/*.h vlapic/*.h)
+UNIT_HDRS := $(wildcard tests/unit/*.h lib/*.h arch/x86/*.h core/*.h vmx/*.h vlapic/*.h \
+	     chipset/*.h loader/*.h)
 define unit_deps
 $(B)/unit/test_$(1): $(UNIT_SRCS_$(1)) $(UNIT_HDRS) Makefile
 endef
