@@ -195,7 +195,7 @@ def nested_vmx_available():
 
 
 def bochs(cpu="corei7_skylake_x", ips=50_000_000, memory=128):
-	"""Bochs 2.7 with emulated VT-x; `ips` is also the TSC and LAPIC rate (PLATFORMS.md)."""
+	"""Bochs 2.7 with emulated VT-x; `ips` is also the TSC and LAPIC rate (docs/platforms.md)."""
 	return Bochs(cpu, ips, memory)
 
 

@@ -110,7 +110,7 @@ enum vcpu_action handle_apic_access(struct vcpu *v)
 
 /*
  * HLT (exit 12). Bochs does not wake a guest in the HLT activity state for a pending virtual
- * interrupt (PLATFORMS.md), so tickvisor never enters the guest halted: it completes the HLT,
+ * interrupt (docs/platforms.md), so tickvisor never enters the guest halted: it completes the HLT,
  * and while nothing is deliverable it puts the host to sleep on its own LAPIC timer, which the
  * vLAPIC timer moves to for the duration (vlapic_vcpu_blocking). On wake-up, back to hv.
  */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * 16550 UART on COM1 at 115200 8N1. GRUB leaves the line at 5-bit words and Bochs honours LCR,
- * so the UART is programmed before the first byte (PLATFORMS.md).
+ * so the UART is programmed before the first byte (docs/platforms.md).
  */
 #include "arch/x86/cpu.h"
 #include "arch/x86/serial.h"

@@ -41,7 +41,7 @@
 #                no unexpected failure and counts that agree with the lines seen.
 #     known_deviations  {"x": "reason"}: the guest's FAIL of x is printed as XFAIL and counts as
 #                passed. Only for native runs (guest_results=True): there the emulator's own LAPIC
-#                is the reference, and PLATFORMS.md lists where Bochs and QEMU depart from the SDM.
+#                is the reference, and docs/platforms.md lists where Bochs and QEMU depart from the SDM.
 #                Under tickvisor every check must pass; the runner refuses the map there.
 #     doc        one line saying what the test is for.
 # --------------------------------------------------------------------------------------------------

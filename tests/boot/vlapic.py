@@ -8,9 +8,9 @@ CPUS = (("corei7_skylake_x", "skylake"), ("corei7_ivy_bridge_3770k", "ivybridge"
 MODES = ("xapic", "x2apic")
 
 BOCHS_NO_REENABLE = ("Bochs 2.7 ignores every IA32_APIC_BASE write once EN is clear "
-		     "(PLATFORMS.md): the APIC can't be enabled again, and no write from the "
+		     "(docs/platforms.md): the APIC can't be enabled again, and no write from the "
 		     "disabled state raises #GP")
-QEMU_NO_REENABLE = "QEMU 7.2 TCG refuses to enable a disabled APIC again (PLATFORMS.md)"
+QEMU_NO_REENABLE = "QEMU 7.2 TCG refuses to enable a disabled APIC again (docs/platforms.md)"
 BOCHS_TDCR = ("Bochs 2.7 divides the whole count since the TMICT write by a new divisor (TMCCT "
 	      "jumps) and keeps the expiry the old one gave; the divisor slows the count (SDM "
 	      "11.5.4), so TMCCT goes on from where it was and what is left takes longer (KVM)")
@@ -24,7 +24,7 @@ QEMU_SVR = ("QEMU 7.2 holds the LVT interrupts of a software-disabled APIC back 
 BOCHS_DEVIATIONS = {
 	"timer": {
 		"tscdeadline.reads_zero_after_fire": "Bochs 2.7 keeps the old deadline in "
-			"IA32_TSC_DEADLINE after it fired (PLATFORMS.md); the SDM says it reads 0",
+			"IA32_TSC_DEADLINE after it fired (docs/platforms.md); the SDM says it reads 0",
 	},
 	"timer_modes": {
 		"modeswitch.into_deadline_clears_tmict": "Bochs 2.7 only disarms the count "
@@ -32,7 +32,7 @@ BOCHS_DEVIATIONS = {
 			"the SDM says the switch disarms, KVM (and TIMER.md) also clear TMICT",
 		"modeswitch.out_of_deadline_clears_deadline": "Bochs 2.7 keeps the disarmed "
 			"deadline, and IA32_TSC_DEADLINE reads it again once TSC-deadline mode is "
-			"back (PLATFORMS.md: it keeps reading old deadlines); the SDM disarms it",
+			"back (docs/platforms.md: it keeps reading old deadlines); the SDM disarms it",
 		"tdcr.change_keeps_tmcct": BOCHS_TDCR,
 		"tdcr.change_rescales_fire_time": BOCHS_TDCR,
 	},
@@ -66,7 +66,7 @@ QEMU_DEVIATIONS = {
 	"timer_modes": {
 		"modeswitch.expired_oneshot_stays_stopped": "QEMU 7.2 restarts a one-shot "
 			"count that already ran out when the LVT switches to periodic "
-			"(PLATFORMS.md); the SDM and KVM keep it at 0",
+			"(docs/platforms.md); the SDM and KVM keep it at 0",
 		"tdcr.change_keeps_tmcct": QEMU_TDCR,
 		"tdcr.change_rescales_fire_time": QEMU_TDCR,
 	},
@@ -83,7 +83,7 @@ QEMU_DEVIATIONS = {
 			"reserved bits set instead of raising #GP (SDM 11.4.4)",
 		"apic_base.disabled_x2apic_msrs_gp": "QEMU TCG reads 0 from and drops writes to "
 			"the MSRs it lacks, x2APIC ones here, instead of raising #GP "
-			"(PLATFORMS.md)",
+			"(docs/platforms.md)",
 		"apic_base.reenable_xapic": QEMU_NO_REENABLE,
 		"apic_base.reenable_reset_state": QEMU_NO_REENABLE,
 		"apic_base.reenabled_timer_fires": QEMU_NO_REENABLE,
