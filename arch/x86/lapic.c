@@ -158,7 +158,8 @@ void lapic_init(void)
 
 	/*
 	 * Never clear the global enable bit: Bochs (and QEMU TCG) can't enable a disabled APIC
-	 * again (docs/platforms.md). xAPIC -> x2APIC is a legal transition with EN kept (SDM 11.12.5).
+	 * again (docs/platforms.md). xAPIC -> x2APIC is a legal transition with EN kept
+	 * (SDM 11.12.5).
 	 */
 	base = rdmsr(MSR_IA32_APIC_BASE);
 	base |= APIC_BASE_EN;

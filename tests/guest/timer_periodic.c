@@ -159,8 +159,9 @@ static void check_coalescing(void)
 	tt_wait_until(t0 + COALESCE_PERIODS * period +
 		      (tt_late_max > period / 2 ? tt_late_max : period / 2));
 	/*
-	 * Bochs' VT-x holds external-interrupt exits while the guest has IF = 0 (docs/platforms.md), so
-	 * under tickvisor's sw backend the vLAPIC learns of the expiries at the next VM exit only:
+	 * Bochs' VT-x holds external-interrupt exits while the guest has IF = 0
+	 * (docs/platforms.md), so under tickvisor's sw backend the vLAPIC learns of the expiries at
+	 * the next VM exit only:
 	 * CPUID is one (and a no-op on hardware, where the host timer's exit comes at once).
 	 */
 	cpuid(0, 0);
