@@ -4,9 +4,12 @@
  * the ACPI 6.5 spec alone (none of loader/acpi.c's offsets or helpers): it finds the RSDP the way
  * an OS does, by scanning the area on 16-byte boundaries, checks both RSDP checksums, follows
  * the RSDT and the XSDT, checks every table's signature, length and checksum, and decodes the
- * FADT and the MADT for comparison with the configuration. Each table is also given to iasl -d
- * (ACPICA's disassembler), whose output must be free of errors and warnings. Every build runs on
- * a heap area of exactly the size it is given, so that AddressSanitizer catches a write past it.
+ * FADT and the MADT for comparison with the configuration. Each table the RSDP leads to is also
+ * given to iasl -d (ACPICA's disassembler), whose output must be free of errors and warnings, and
+ * the DSDT's disassembly must compile back to the same AML. (The RSDP is no table with a header:
+ * Debian 12's iasl refuses a lone one, even its own template's, so the decoder alone checks it.)
+ * Every build runs on a heap area of exactly the size it is given, so that AddressSanitizer
+ * catches a write past it.
  */
 #include <stdarg.h>
 #include <stddef.h>
