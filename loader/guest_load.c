@@ -67,9 +67,9 @@ static int not_elf(const struct guest_module *kernel, char *err, size_t errlen)
 	for (i = 0; i < 4 && i < kernel->size; i++)
 		pos += snprintf(bytes + pos, sizeof(bytes) - pos, "%s%02x", i ? " " : "",
 				kernel->data[i]);
-	return error_set(err, errlen, "guest kernel is in no format tickvisor loads (first bytes %s): "
-		    "an ELF file, an image whose multiboot header gives load addresses, or a Linux "
-		    "bzImage", bytes);
+	return error_set(err, errlen, "guest kernel is in none of the formats tickvisor loads: not an "
+		    "ELF file, nor an image whose multiboot header gives load addresses, nor a Linux "
+		    "bzImage (first bytes %s)", bytes);
 }
 
 /*

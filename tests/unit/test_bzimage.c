@@ -516,9 +516,9 @@ static void test_err_header(void **state)
 	/* No "HdrS": not a bzImage, and nothing else either. */
 	build(&im);
 	im.buf[MAGIC] = 'h';
-	expect_err(&im, "guest kernel is in no format tickvisor loads (first bytes ee ee ee ee): "
-		   "an ELF file, an image whose multiboot header gives load addresses, or a Linux "
-		   "bzImage");
+	expect_err(&im, "guest kernel is in none of the formats tickvisor loads: not an ELF file, "
+		   "nor an image whose multiboot header gives load addresses, nor a Linux bzImage "
+		   "(first bytes ee ee ee ee)");
 }
 
 static void test_err_initrd(void **state)

@@ -767,13 +767,15 @@ static void test_err_not_elf(void **state)
 	memset(&im, 0, sizeof(im));
 	memcpy(im.buf, "MZ\x90\0", 4);
 	im.size = 512;
-	expect_err(&im, "guest kernel is in no format tickvisor loads (first bytes 4d 5a 90 00)");
+	expect_err(&im, "Linux bzImage (first bytes 4d 5a 90 00)");
 	im.size = 2;
-	expect_err(&im, "guest kernel is in no format tickvisor loads (first bytes 4d 5a):");
+	expect_err(&im, "guest kernel is in none of the formats tickvisor loads: not an ELF "
+		   "file, nor an image whose multiboot header gives load addresses, nor a Linux bzImage "
+		   "(first bytes 4d 5a)");
 	/* A multiboot header without load addresses does not make it loadable. */
 	im.size = 512;
 	mb1_header(&im, 16, 3);
-	expect_err(&im, "guest kernel is in no format tickvisor loads (first bytes 4d 5a 90 00)");
+	expect_err(&im, "Linux bzImage (first bytes 4d 5a 90 00)");
 }
 
 static void test_err_elf_short(void **state)
