@@ -14,30 +14,29 @@
 
 /*
  * The setup header (boot.rst, "The real-mode kernel header"): at these offsets in the image's
- * first sectors, and at the same offsets in the zero page it is copied into.
- *
- *	offset	size	field			protocol
+ * first sectors, and at the same offsets in the zero page it is copied into. The protocol
+ * version that brought each field in is in brackets.
  */
 #define HDR_START		0x1f1	/* where the header starts: setup_sects */
-#define HDR_SETUP_SECTS		0x1f1	/* u8	setup sectors after the boot sector; 0 means 4 */
-#define HDR_SYSSIZE		0x1f4	/* u32	protected-mode code, 16-byte paragraphs	2.04 */
-#define HDR_BOOT_FLAG		0x1fe	/* u16	0xaa55 */
-#define HDR_JUMP		0x200	/* u16	jmp rel8: the header ends at 0x202 + its 2nd byte */
-#define HDR_MAGIC		0x202	/* u32	"HdrS" */
-#define HDR_VERSION		0x206	/* u16	the protocol version, 0xMMmm */
-#define HDR_TYPE_OF_LOADER	0x210	/* u8	the boot loader's id */
-#define HDR_LOADFLAGS		0x211	/* u8	LOADED_HIGH, CAN_USE_HEAP */
-#define HDR_CODE32_START	0x214	/* u32	the 32-bit entry				2.00 */
-#define HDR_RAMDISK_IMAGE	0x218	/* u32	the initrd's address */
-#define HDR_RAMDISK_SIZE	0x21c	/* u32	and its size */
-#define HDR_HEAP_END_PTR	0x224	/* u16	end of the setup heap, less 0x200		2.01 */
-#define HDR_CMD_LINE_PTR	0x228	/* u32	the command line's address			2.02 */
-#define HDR_INITRD_ADDR_MAX	0x22c	/* u32	highest address the initrd may occupy	2.03 */
-#define HDR_KERNEL_ALIGNMENT	0x230	/* u32	alignment of a relocatable kernel	2.05 */
-#define HDR_RELOCATABLE		0x234	/* u8	the kernel can run at any aligned address	2.05 */
-#define HDR_CMDLINE_SIZE	0x238	/* u32	longest command line, NUL not counted	2.06 */
-#define HDR_PREF_ADDRESS	0x258	/* u64	where it prefers to load			2.10 */
-#define HDR_INIT_SIZE		0x260	/* u32	memory it needs from there to start	2.10 */
+#define HDR_SETUP_SECTS		0x1f1	/* u8: setup sectors after the boot sector; 0 means 4 */
+#define HDR_SYSSIZE		0x1f4	/* u32: protected-mode code, 16-byte paragraphs [2.04] */
+#define HDR_BOOT_FLAG		0x1fe	/* u16: 0xaa55 */
+#define HDR_JUMP		0x200	/* u16: jmp rel8; the header ends at 0x202 + its 2nd byte */
+#define HDR_MAGIC		0x202	/* u32: "HdrS" */
+#define HDR_VERSION		0x206	/* u16: the protocol version, 0xMMmm */
+#define HDR_TYPE_OF_LOADER	0x210	/* u8: the boot loader's id */
+#define HDR_LOADFLAGS		0x211	/* u8: LOADED_HIGH, CAN_USE_HEAP */
+#define HDR_CODE32_START	0x214	/* u32: the 32-bit entry */
+#define HDR_RAMDISK_IMAGE	0x218	/* u32: the initrd's address */
+#define HDR_RAMDISK_SIZE	0x21c	/* u32: and its size */
+#define HDR_HEAP_END_PTR	0x224	/* u16: end of the setup heap, less 0x200 [2.01] */
+#define HDR_CMD_LINE_PTR	0x228	/* u32: the command line's address [2.02] */
+#define HDR_INITRD_ADDR_MAX	0x22c	/* u32: highest address the initrd may occupy [2.03] */
+#define HDR_KERNEL_ALIGNMENT	0x230	/* u32: alignment of a relocatable kernel [2.05] */
+#define HDR_RELOCATABLE		0x234	/* u8: it can run at any aligned address [2.05] */
+#define HDR_CMDLINE_SIZE	0x238	/* u32: longest command line, NUL not counted [2.06] */
+#define HDR_PREF_ADDRESS	0x258	/* u64: where it prefers to load [2.10] */
+#define HDR_INIT_SIZE		0x260	/* u32: memory it needs from there to start [2.10] */
 
 #define HDR_MAGIC_VALUE		0x53726448u	/* "HdrS", little-endian */
 #define BOOT_FLAG_VALUE		0xaa55
@@ -101,8 +100,8 @@ static int check_file(const uint8_t *file, uint64_t size, struct bz_header *h, c
 	h->setup_bytes = (sects + 1) * SECTOR;
 	/* At least 2 sectors: every header field read below lies inside the file. */
 	if (h->setup_bytes > size)
-		return error_set(err, errlen, "Linux bzImage is truncated: its setup (%llu sectors) "
-			    "runs past the end of the file (%llu bytes)",
+		return error_set(err, errlen, "Linux bzImage is truncated: its setup (%llu "
+			    "sectors) runs past the end of the file (%llu bytes)",
 			    (unsigned long long)sects, (unsigned long long)size);
 	if (get_le16(file + HDR_BOOT_FLAG) != BOOT_FLAG_VALUE)
 		return error_set(err, errlen, "Linux bzImage's boot_flag is 0x%04x, not 0xaa55",
@@ -113,8 +112,8 @@ static int check_file(const uint8_t *file, uint64_t size, struct bz_header *h, c
 	h->kernel_bytes = size - h->setup_bytes;
 	syssize = (uint64_t)get_le32(file + HDR_SYSSIZE) * 16;
 	if (!syssize || syssize > h->kernel_bytes)
-		return error_set(err, errlen, "Linux bzImage is truncated: syssize gives %llu bytes "
-			    "of protected-mode kernel, the file holds %llu after the setup",
+		return error_set(err, errlen, "Linux bzImage is truncated: syssize gives %llu "
+			    "bytes of protected-mode kernel, the file holds %llu after the setup",
 			    (unsigned long long)syssize, (unsigned long long)h->kernel_bytes);
 	h->hdr_end = HDR_JUMP + 2 + file[HDR_JUMP + 1];
 	if (h->hdr_end > ZP_HDR_END)

@@ -19,7 +19,7 @@
 
 #include <stdint.h>
 
-/* Address range types (ACPI 6.5 15.3, "E820 Assumptions and Limitations"); multiboot v1 and v2 use the same numbers. */
+/* Address range types (ACPI 6.5 15.3); multiboot v1 and v2 use the same numbers. */
 #define E820_RAM		1
 #define E820_RESERVED		2
 

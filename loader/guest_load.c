@@ -2,8 +2,9 @@
 /*
  * Guest kernel loader: a Linux bzImage goes to bzimage.c; for a multiboot kernel it picks what to
  * load (ELF segments or the header's load addresses), checks all of it against guest RAM before
- * copying anything, then lays out the modules and the boot information above the kernel. The image comes from outside the hypervisor: every range is
- * checked with arithmetic that cannot wrap.
+ * copying anything, then lays out the modules and the boot information above the kernel. The
+ * image comes from outside the hypervisor: every range is checked with arithmetic that cannot
+ * wrap.
  */
 #include <stdbool.h>
 

@@ -58,7 +58,7 @@ struct guest_entry {
 	uint32_t ebx;		/* multiboot: guest-physical address of the boot information */
 	uint32_t esi;		/* Linux: guest-physical address of the zero page (boot_params) */
 	enum guest_protocol protocol;
-	int elf_class;		/* 32 or 64; 0 when loaded by the header's load addresses or Linux */
+	int elf_class;		/* 32 or 64; 0 for Linux, or when loaded by the header's addresses */
 	uint64_t image_start;	/* guest-physical range the kernel occupies, end exclusive; for */
 	uint64_t image_end;	/* Linux up to its init_size, what it needs before it reads e820 */
 	/* Linux only */

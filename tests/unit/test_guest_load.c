@@ -770,8 +770,8 @@ static void test_err_not_elf(void **state)
 	expect_err(&im, "Linux bzImage (first bytes 4d 5a 90 00)");
 	im.size = 2;
 	expect_err(&im, "guest kernel is in none of the formats tickvisor loads: not an ELF "
-		   "file, nor an image whose multiboot header gives load addresses, nor a Linux bzImage "
-		   "(first bytes 4d 5a)");
+		   "file, nor an image whose multiboot header gives load addresses, nor a Linux "
+		   "bzImage (first bytes 4d 5a)");
 	/* A multiboot header without load addresses does not make it loadable. */
 	im.size = 512;
 	mb1_header(&im, 16, 3);
