@@ -6,10 +6,11 @@
 #include "arch/x86/pmm.h"
 #include "arch/x86/serial.h"
 #include "lib/util.h"
+#include "loader/guest_load.h"
 #include "vmx/apic_glue.h"
 #include "vmx/caps.h"
 #include "vmx/ept.h"
-#include "vmx/guest_load.h"
+#include "loader/guest_load.h"
 #include "vmx/io_ports.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/vcpu.h"
@@ -57,34 +58,55 @@ static bool alloc_pages(struct vmcs_pages *p)
 	return true;
 }
 
+static void describe_guest(const struct guest_entry *e, const char *cmdline, unsigned int nmods)
+{
+	if (e->protocol == GUEST_LINUX) {
+		pr_info("guest: Linux bzImage, boot protocol %u.%02u, kernel at %#lx (%#lx bytes "
+			"with init_size), entry %#x, zero page %#x\n", e->boot_version >> 8,
+			e->boot_version & 0xff, e->image_start, e->image_end - e->image_start,
+			e->eip, e->esi);
+		if (nmods)
+			pr_info("guest: initrd at %#lx-%#lx\n", e->initrd_start, e->initrd_end);
+		else
+			pr_info("guest: no initrd\n");
+		pr_info("guest: command line '%s'\n", cmdline);
+		return;
+	}
+	pr_info("guest: multiboot%s ELF%d kernel at %#lx-%#lx, entry %#x, %u module(s), "
+		"command line '%s'\n", e->protocol == GUEST_MULTIBOOT2 ? "2" : " v1", e->elf_class,
+		e->image_start, e->image_end, e->eip, nmods, cmdline);
+}
+
+static struct guest_module module_of(const struct mb2_module *m)
+{
+	return (struct guest_module){
+		(const uint8_t *)(uintptr_t)m->start, m->end - m->start, m->string,
+	};
+}
+
 static bool load_guest(const struct mb2_info *mbi, struct guest_entry *entry)
 {
 	struct guest_module kernel, mods[GUEST_MAX_MODULES];
-	unsigned int nmods = 0;
+	struct guest_load_req req = {
+		.ram = vcpu.ram, .ram_size = vcpu.ram_size, .kernel = &kernel, .mods = mods,
+	};
 	char err[200];
 
 	if (mbi->module_count == 0) {
 		pr_err("no guest: give the guest kernel as the first multiboot2 module "
-		       "(module2 /boot/guest.elf [its command line])\n");
+		       "(module2 /boot/guest.elf [its command line], or module2 /boot/vmlinuz "
+		       "[Linux command line] and module2 /boot/initrd.img)\n");
 		return false;
 	}
-	kernel = (struct guest_module){
-		(const uint8_t *)(uintptr_t)mbi->modules[0].start,
-		mbi->modules[0].end - mbi->modules[0].start, mbi->modules[0].string,
-	};
-	for (unsigned int i = 1; i < mbi->module_count && nmods < GUEST_MAX_MODULES; i++)
-		mods[nmods++] = (struct guest_module){
-			(const uint8_t *)(uintptr_t)mbi->modules[i].start,
-			mbi->modules[i].end - mbi->modules[i].start, mbi->modules[i].string,
-		};
-	if (guest_load(vcpu.ram, vcpu.ram_size, &kernel, kernel.string, mods, nmods, entry, err,
-		       sizeof(err)) != 0) {
+	kernel = module_of(&mbi->modules[0]);
+	req.cmdline = kernel.string;
+	for (unsigned int i = 1; i < mbi->module_count && req.nmods < GUEST_MAX_MODULES; i++)
+		mods[req.nmods++] = module_of(&mbi->modules[i]);
+	if (guest_load(&req, entry, err, sizeof(err)) != 0) {
 		pr_err("cannot load the guest kernel: %s\n", err);
 		return false;
 	}
-	pr_info("guest: multiboot%s ELF%d kernel at %#lx-%#lx, entry %#x, %u module(s), "
-		"command line '%s'\n", entry->protocol == 2 ? "2" : " v1", entry->elf_class,
-		entry->image_start, entry->image_end, entry->eip, nmods, kernel.string);
+	describe_guest(entry, kernel.string, req.nmods);
 	return true;
 }
 

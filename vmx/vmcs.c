@@ -6,8 +6,9 @@
 #include "arch/x86/pmm.h"
 #include "lib/string.h"
 #include "lib/util.h"
+#include "loader/guest_load.h"
 #include "vmx/caps.h"
-#include "vmx/guest_load.h"
+#include "loader/guest_load.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_ops.h"
 
@@ -17,7 +18,10 @@
 #define AR_TSS32_BUSY	0x008b	/* P, type 11 = busy 32-bit TSS */
 #define AR_UNUSABLE	0x10000	/* bit 16: segment unusable */
 
-/* Guest selectors: what GRUB uses for a multiboot kernel (the protocol leaves them open). */
+/*
+ * Guest selectors: what GRUB uses for a multiboot kernel (the protocol leaves them open), and
+ * what the Linux 32-bit boot protocol requires: __BOOT_CS 0x10, __BOOT_DS 0x18 (boot.rst).
+ */
 #define GUEST_CS	0x10
 #define GUEST_DS	0x18
 /* The entry GDT, in guest RAM the memory map reports free (below the EBDA, above the IVT). */
@@ -113,8 +117,9 @@ static void setup_segment(uint32_t sel_field, uint16_t sel, uint32_t ar)
 static void setup_guest_state(struct vcpu *v, const struct guest_entry *e)
 {
 	/*
-	 * Multiboot (v1 3.2, v2 3.3): protected mode with paging off, flat 4 GiB segments,
-	 * EFLAGS.IF = 0, VM = 0. CR0.NE is a VMX fixed-1 bit (the CR0 shadow hides it).
+	 * Multiboot (v1 3.2, v2 3.3) and Linux (boot.rst, 32-bit boot protocol): protected mode
+	 * with paging off, flat 4 GiB segments, EFLAGS.IF = 0, VM = 0. CR0.NE is a VMX fixed-1
+	 * bit (the CR0 shadow hides it).
 	 */
 	vmwrite(VMCS_GUEST_CR0, CR0_PE | CR0_ET | CR0_NE);
 	vmwrite(VMCS_GUEST_CR3, 0);
@@ -170,8 +175,10 @@ static void setup_guest_state(struct vcpu *v, const struct guest_entry *e)
 	vmwrite(VMCS_VMCS_LINK_PTR, ~0ull);	/* no shadow VMCS (SDM 27.3.1.5) */
 
 	v->regs = (struct guest_regs){ 0 };
+	/* Linux wants EBP = EDI = EBX = 0 beside ESI; multiboot leaves the rest undefined. */
 	v->regs.rax = e->eax;
 	v->regs.rbx = e->ebx;
+	v->regs.rsi = e->esi;
 }
 
 static void setup_controls(struct vcpu *v, const struct vmcs_pages *p, bool preemption_timer)

@@ -1,3 +1,4 @@
 UNIT_TESTS += guest_load
-UNIT_SRCS_guest_load := tests/unit/test_guest_load.c vmx/guest_load.c vmx/elf.c vmx/mb_header.c \
-	vmx/mb_info.c arch/x86/mb2.c lib/error.c
+UNIT_SRCS_guest_load := tests/unit/test_guest_load.c loader/guest_load.c loader/elf.c loader/mb_header.c \
+	loader/mb_info.c loader/bzimage.c loader/e820.c arch/x86/mb2.c \
+	lib/error.c

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "arch/x86/mb2.h"
-#include "vmx/guest_load.h"
+#include "loader/guest_load.h"
 
 #define KIB		1024ull
 #define MIB		(1024 * KIB)
@@ -281,11 +281,16 @@ static struct result load_mods(const struct image *im, const char *cmdline,
 	struct result r;
 	uint8_t *copy = malloc(im->size ? im->size : 1);
 	struct guest_module k = { .data = copy, .size = im->size };
+	struct guest_load_req req;
 
 	assert_non_null(copy);
 	memcpy(copy, im->buf, im->size);
 	memset(&r, 0, sizeof(r));
-	r.rc = guest_load(ram, ram_size, &k, cmdline, mods, nmods, &r.e, r.err, sizeof(r.err));
+	req = (struct guest_load_req){
+		.ram = ram, .ram_size = ram_size, .kernel = &k, .cmdline = cmdline, .mods = mods,
+		.nmods = nmods,
+	};
+	r.rc = guest_load(&req, &r.e, r.err, sizeof(r.err));
 	free(copy);
 	return r;
 }
@@ -438,8 +443,8 @@ static void test_mb1_elf32(void **state)
 	assert_memory_equal(ram + 0x105000, m1, 5000);
 	assert_memory_equal(ram + 0x107000, m2, 3);
 
-	/* Three entries, each {size = 20, base_addr, length, type} with size before the entry. */
-	assert_int_equal(r32(info + 44), 3 * 24);
+	/* Four entries, each {size = 20, base_addr, length, type} with size before the entry. */
+	assert_int_equal(r32(info + 44), 4 * 24);
 	mmap = r32(info + 48);
 	assert_true(mmap >= info);
 	assert_int_equal(r32(mmap), 20);
@@ -448,12 +453,16 @@ static void test_mb1_elf32(void **state)
 	assert_int_equal(r32(mmap + 20), 1);
 	assert_int_equal(r32(mmap + 24), 20);
 	assert_int_equal(r64(mmap + 28), 0x9fc00);
-	assert_int_equal(r64(mmap + 36), 0x100000 - 0x9fc00);
+	assert_int_equal(r64(mmap + 36), 0xa0000 - 0x9fc00);
 	assert_int_equal(r32(mmap + 44), 2);
 	assert_int_equal(r32(mmap + 48), 20);
-	assert_int_equal(r64(mmap + 52), 0x100000);
-	assert_int_equal(r64(mmap + 60), RAM_SIZE - 0x100000);
-	assert_int_equal(r32(mmap + 68), 1);
+	assert_int_equal(r64(mmap + 52), 0xe0000);
+	assert_int_equal(r64(mmap + 60), 0x100000 - 0xe0000);
+	assert_int_equal(r32(mmap + 68), 2);
+	assert_int_equal(r32(mmap + 72), 20);
+	assert_int_equal(r64(mmap + 76), 0x100000);
+	assert_int_equal(r64(mmap + 84), RAM_SIZE - 0x100000);
+	assert_int_equal(r32(mmap + 92), 1);
 	assert_string_equal(rstr(r32(info + 64)), "tickvisor");
 	/* The fields of the flags left clear are zero, not RAM_FILL. */
 	assert_int_equal(r32(info + 12), 0);
@@ -528,16 +537,19 @@ static void test_mb2_info(void **state)
 	assert_memory_equal(ram + 0x105000, m1, 0x2345);
 	assert_int_equal(info.mem_lower_kb, 639);
 	assert_int_equal(info.mem_upper_kb, (RAM_SIZE - MIB) / 1024);
-	assert_int_equal(info.mmap_count, 3);
+	assert_int_equal(info.mmap_count, 4);
 	assert_int_equal(info.mmap[0].base, 0);
 	assert_int_equal(info.mmap[0].len, 0x9fc00);
 	assert_int_equal(info.mmap[0].type, 1);
 	assert_int_equal(info.mmap[1].base, 0x9fc00);
-	assert_int_equal(info.mmap[1].len, 0x60400);
+	assert_int_equal(info.mmap[1].len, 0x400);
 	assert_int_equal(info.mmap[1].type, 2);
-	assert_int_equal(info.mmap[2].base, 0x100000);
-	assert_int_equal(info.mmap[2].len, RAM_SIZE - 0x100000);
-	assert_int_equal(info.mmap[2].type, 1);
+	assert_int_equal(info.mmap[2].base, 0xe0000);
+	assert_int_equal(info.mmap[2].len, 0x20000);
+	assert_int_equal(info.mmap[2].type, 2);
+	assert_int_equal(info.mmap[3].base, 0x100000);
+	assert_int_equal(info.mmap[3].len, RAM_SIZE - 0x100000);
+	assert_int_equal(info.mmap[3].type, 1);
 	assert_int_equal(info.rsdp, 0);
 
 	/* Raw: reserved 0, tags 8-aligned in a fixed order, the end tag closing total_size. */
@@ -548,7 +560,7 @@ static void test_mb2_info(void **state)
 		assert_true(ntags < 6);
 		assert_int_equal(r32(ebx + off), order[ntags]);
 		if (order[ntags] == 6) {
-			assert_int_equal(r32(ebx + off + 4), 16 + 3 * 24);
+			assert_int_equal(r32(ebx + off + 4), 16 + 4 * 24);
 			assert_int_equal(r32(ebx + off + 8), 24);
 			assert_int_equal(r32(ebx + off + 12), 0);
 			assert_int_equal(r32(ebx + off + 16 + 20), 0);	/* entry reserved */
@@ -755,13 +767,15 @@ static void test_err_not_elf(void **state)
 	memset(&im, 0, sizeof(im));
 	memcpy(im.buf, "MZ\x90\0", 4);
 	im.size = 512;
-	expect_err(&im, "guest kernel is not an ELF file (first bytes 4d 5a 90 00)");
+	expect_err(&im, "Linux bzImage (first bytes 4d 5a 90 00)");
 	im.size = 2;
-	expect_err(&im, "guest kernel is not an ELF file (first bytes 4d 5a),");
+	expect_err(&im, "guest kernel is in none of the formats tickvisor loads: not an ELF "
+		   "file, nor an image whose multiboot header gives load addresses, nor a Linux "
+		   "bzImage (first bytes 4d 5a)");
 	/* A multiboot header without load addresses does not make it loadable. */
 	im.size = 512;
 	mb1_header(&im, 16, 3);
-	expect_err(&im, "guest kernel is not an ELF file (first bytes 4d 5a 90 00)");
+	expect_err(&im, "Linux bzImage (first bytes 4d 5a 90 00)");
 }
 
 static void test_err_elf_short(void **state)
@@ -1224,11 +1238,11 @@ static void test_err_info(void **state)
 	memset(cmdline, 'x', sizeof(cmdline) - 1);
 	cmdline[sizeof(cmdline) - 1] = '\0';
 	r = load_mods(&im, cmdline, NULL, 0, RAM_SIZE);
-	expect_err_in(&r, "the multiboot boot information (5152 bytes) does not fit");
+	expect_err_in(&r, "the multiboot boot information (5176 bytes) does not fit");
 	cmdline[3900] = '\0';
 	r = load_mods(&im, cmdline, NULL, 0, RAM_SIZE);
 	assert_int_equal(r.rc, 0);
-	assert_int_equal(r32(r.e.ebx), 4056);
+	assert_int_equal(r32(r.e.ebx), 4080);
 }
 
 static void test_err_ram_size(void **state)

@@ -8,7 +8,8 @@
 #include "arch/x86/mb2.h"
 #include "lib/string.h"
 #include "lib/util.h"
-#include "vmx/mb_info.h"
+#include "loader/e820.h"
+#include "loader/mb_info.h"
 
 /* v1 information structure (Multiboot 0.6.96, 3.3): offsets, and the flags of what is valid. */
 #define MB1_INFO_FLAGS		0
@@ -40,22 +41,6 @@
 #define MB2_MMAP_FIXED		8	/* u32 entry_size, u32 entry_version, then the entries */
 #define MB2_MMAP_ENTRY		24	/* u64 base_addr, u64 length, u32 type, u32 reserved */
 #define MB2_MMAP_VERSION	0
-
-/*
- * The guest's memory map, a PC's: RAM up to 639 KiB, where a BIOS puts its extended data area;
- * the EBDA, VGA memory and the BIOS area up to 1 MiB reserved; RAM from 1 MiB. Types 1
- * (available) and 2 (reserved) mean the same in both specs.
- */
-#define LOW_RAM_END		0x9fc00ull
-#define HIGH_RAM_START		0x100000ull
-#define MMAP_RESERVED		2
-#define MMAP_ENTRIES		3
-
-struct range {
-	uint64_t base;
-	uint64_t len;
-	uint32_t type;
-};
 
 /* The information being laid out, from guest-physical gpa, at dst in host memory. */
 struct cursor {
@@ -106,22 +91,15 @@ static uint32_t put_string(struct cursor *c, const char *s)
 	return c->gpa + (uint32_t)at;
 }
 
-static void memory_map(uint64_t ram_size, struct range map[MMAP_ENTRIES])
-{
-	map[0] = (struct range){ 0, LOW_RAM_END, MB2_MMAP_AVAILABLE };
-	map[1] = (struct range){ LOW_RAM_END, HIGH_RAM_START - LOW_RAM_END, MMAP_RESERVED };
-	map[2] = (struct range){ HIGH_RAM_START, ram_size - HIGH_RAM_START, MB2_MMAP_AVAILABLE };
-}
-
 /* mem_lower and mem_upper (v1 3.3, v2 3.6.3): KiB of RAM from 0, and from 1 MiB to the top. */
 static uint32_t mem_lower(void)
 {
-	return LOW_RAM_END / 1024;
+	return GUEST_LOW_RAM_END / 1024;
 }
 
 static uint32_t mem_upper(uint64_t ram_size)
 {
-	uint64_t kib = (ram_size - HIGH_RAM_START) / 1024;
+	uint64_t kib = (ram_size - GUEST_HIGH_RAM_START) / 1024;
 
 	return kib > UINT32_MAX ? UINT32_MAX : (uint32_t)kib;
 }
@@ -130,8 +108,8 @@ static void write_mb1(const struct mb_info_params *p, struct cursor *c)
 {
 	uint64_t info = reserve(c, MB1_INFO_SIZE, 8);
 	uint64_t mods = reserve(c, (uint64_t)p->nmods * MB1_MOD_SIZE, 4);
-	uint64_t mmap = reserve(c, MMAP_ENTRIES * MB1_MMAP_ENTRY, 4);
-	struct range map[MMAP_ENTRIES];
+	uint64_t mmap = reserve(c, GUEST_MAP_ENTRIES * MB1_MMAP_ENTRY, 4);
+	struct e820_range map[GUEST_MAP_ENTRIES];
 	unsigned int i;
 
 	put32(c, info + MB1_INFO_FLAGS, MB1_INFO_MEMORY | MB1_INFO_CMDLINE | MB1_INFO_MODS |
@@ -149,10 +127,10 @@ static void write_mb1(const struct mb_info_params *p, struct cursor *c)
 		put32(c, at + 8, put_string(c, p->mods[i].string));
 	}
 	/* mmap_addr points at the first entry's size field, which precedes the entry. */
-	memory_map(p->ram_size, map);
-	put32(c, info + MB1_MMAP_LENGTH, MMAP_ENTRIES * MB1_MMAP_ENTRY);
+	e820_guest_map(p->ram_size, map);
+	put32(c, info + MB1_MMAP_LENGTH, GUEST_MAP_ENTRIES * MB1_MMAP_ENTRY);
 	put32(c, info + MB1_MMAP_ADDR, c->gpa + (uint32_t)mmap);
-	for (i = 0; i < MMAP_ENTRIES; i++) {
+	for (i = 0; i < GUEST_MAP_ENTRIES; i++) {
 		uint64_t at = mmap + (uint64_t)i * MB1_MMAP_ENTRY;
 
 		put32(c, at, MB1_MMAP_ENTRY_SIZE);
@@ -181,13 +159,13 @@ static void string_tag(struct cursor *c, uint32_t type, const char *s)
 }
 
 /*
- * No ACPI tags (14, 15): tickvisor builds no ACPI tables for the guest, and the host's would
- * describe the host's machine, not the guest's.
+ * No ACPI tags (14, 15): the host's tables would describe the host's machine, not the guest's;
+ * the guest finds tickvisor's own by the RSDP search in the firmware area (e820.h).
  */
 static void write_mb2(const struct mb_info_params *p, struct cursor *c)
 {
 	uint64_t hdr = reserve(c, MB2_INFO_HDR, MB2_TAG_ALIGN), at;
-	struct range map[MMAP_ENTRIES];
+	struct e820_range map[GUEST_MAP_ENTRIES];
 	unsigned int i;
 
 	string_tag(c, MB2_TAG_CMDLINE, p->cmdline);
@@ -205,11 +183,11 @@ static void write_mb2(const struct mb_info_params *p, struct cursor *c)
 	put32(c, at + 8, mem_lower());
 	put32(c, at + 12, mem_upper(p->ram_size));
 
-	memory_map(p->ram_size, map);
-	at = tag(c, MB2_TAG_MMAP, MB2_MMAP_FIXED + MMAP_ENTRIES * MB2_MMAP_ENTRY);
+	e820_guest_map(p->ram_size, map);
+	at = tag(c, MB2_TAG_MMAP, MB2_MMAP_FIXED + GUEST_MAP_ENTRIES * MB2_MMAP_ENTRY);
 	put32(c, at + 8, MB2_MMAP_ENTRY);
 	put32(c, at + 12, MB2_MMAP_VERSION);
-	for (i = 0; i < MMAP_ENTRIES; i++) {
+	for (i = 0; i < GUEST_MAP_ENTRIES; i++) {
 		uint64_t e = at + 16 + (uint64_t)i * MB2_MMAP_ENTRY;
 
 		put64(c, e, map[i].base);

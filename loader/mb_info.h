@@ -2,11 +2,10 @@
 /*
  * The boot information a multiboot loader hands the kernel it boots (EBX at entry): the v1
  * structure (Multiboot 0.6.96, section 3.3) or the multiboot2 tags (Multiboot2 2.0, section 3.6),
- * written into guest RAM. The guest's memory is described as a PC's: RAM below 639 KiB, the
- * legacy area up to 1 MiB reserved, RAM from 1 MiB to the end of guest RAM.
+ * written into guest RAM, with the guest's memory map from e820.h.
  */
-#ifndef VMX_MB_INFO_H
-#define VMX_MB_INFO_H
+#ifndef LOADER_MB_INFO_H
+#define LOADER_MB_INFO_H
 
 #include <stdint.h>
 

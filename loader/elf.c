@@ -9,7 +9,7 @@
 #include "lib/string.h"
 #include "lib/unaligned.h"
 #include "lib/util.h"
-#include "vmx/elf.h"
+#include "loader/elf.h"
 
 /* e_ident (gABI, "ELF Identification"). */
 #define EI_CLASS		4

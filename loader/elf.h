@@ -4,8 +4,8 @@
  * the PT_LOAD program headers and the entry point. Pure logic over a byte buffer that comes from
  * outside the hypervisor, so every offset and size is checked against the file before use.
  */
-#ifndef VMX_ELF_H
-#define VMX_ELF_H
+#ifndef LOADER_ELF_H
+#define LOADER_ELF_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -10,7 +10,7 @@
 #include "lib/string.h"
 #include "lib/unaligned.h"
 #include "lib/util.h"
-#include "vmx/mb_header.h"
+#include "loader/mb_header.h"
 
 /* v1 header (Multiboot 0.6.96, 3.1.1): offsets from the magic. */
 #define MB1_FLAGS		4

@@ -7,14 +7,14 @@
  * When an image has both, multiboot2 wins: GRUB boots whichever its command asks for
  * (`multiboot` or `multiboot2`), and tickvisor, having no command, takes the newer protocol.
  */
-#ifndef VMX_MB_HEADER_H
-#define VMX_MB_HEADER_H
+#ifndef LOADER_MB_HEADER_H
+#define LOADER_MB_HEADER_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vmx/elf.h"
+#include "loader/elf.h"
 
 #define MB1_HEADER_MAGIC	0x1badb002u
 #define MB1_SEARCH_BYTES	8192	/* the v1 header lies in the image's first 8 KiB */

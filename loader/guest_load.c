@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Guest kernel loader: picks what to load (ELF segments or the header's load addresses), checks
- * all of it against guest RAM before copying anything, then lays out the modules and the boot
- * information above the kernel. The image comes from outside the hypervisor: every range is
- * checked with arithmetic that cannot wrap.
+ * Guest kernel loader: a Linux bzImage goes to bzimage.c; for a multiboot kernel it picks what to
+ * load (ELF segments or the header's load addresses), checks all of it against guest RAM before
+ * copying anything, then lays out the modules and the boot information above the kernel. The
+ * image comes from outside the hypervisor: every range is checked with arithmetic that cannot
+ * wrap.
  */
 #include <stdbool.h>
 
@@ -12,14 +13,16 @@
 #include "lib/fmt.h"
 #include "lib/string.h"
 #include "lib/util.h"
-#include "vmx/elf.h"
-#include "vmx/guest_load.h"
-#include "vmx/mb_header.h"
-#include "vmx/mb_info.h"
+#include "loader/bzimage.h"
+#include "loader/e820.h"
+#include "loader/elf.h"
+#include "loader/guest_load.h"
+#include "loader/mb_header.h"
+#include "loader/mb_info.h"
 
 #define PAGE_SIZE		(4 * KIB)
 /* Multiboot kernels load at 1 MiB and up; below lie the legacy areas of a PC. */
-#define HIGH_RAM_START		MIB
+#define HIGH_RAM_START		GUEST_HIGH_RAM_START
 /* Every address the guest is given (EIP, EBX, mod_start, strings) is 32-bit. */
 #define RAM_MAX			(4 * GIB)
 
@@ -65,8 +68,9 @@ static int not_elf(const struct guest_module *kernel, char *err, size_t errlen)
 	for (i = 0; i < 4 && i < kernel->size; i++)
 		pos += snprintf(bytes + pos, sizeof(bytes) - pos, "%s%02x", i ? " " : "",
 				kernel->data[i]);
-	return error_set(err, errlen, "guest kernel is not an ELF file (first bytes %s), nor an image "
-		    "whose multiboot header gives load addresses", bytes);
+	return error_set(err, errlen, "guest kernel is in none of the formats tickvisor loads: not an "
+		    "ELF file, nor an image whose multiboot header gives load addresses, nor a Linux "
+		    "bzImage (first bytes %s)", bytes);
 }
 
 /*
@@ -202,49 +206,60 @@ static int place_modules(uint8_t *ram, uint64_t ram_size, const struct guest_mod
 	return 0;
 }
 
-int guest_load(uint8_t *ram, uint64_t ram_size, const struct guest_module *kernel,
-	       const char *cmdline, const struct guest_module *mods, unsigned int nmods,
-	       struct guest_entry *out, char *err, size_t errlen)
+static int load_multiboot(const struct guest_load_req *req, const char *ram_text,
+			  struct guest_entry *out, char *err, size_t errlen)
 {
 	struct mb_info_module placed[GUEST_MAX_MODULES];
 	struct mb_info_params info = {
-		.cmdline = cmdline, .mods = placed, .nmods = nmods, .ram_size = ram_size,
+		.cmdline = req->cmdline, .mods = placed, .nmods = req->nmods,
+		.ram_size = req->ram_size,
 	};
 	struct elf_image img;
 	struct mb_header hdr;
 	struct plan plan;
 	uint64_t cursor, need;
-	char ram_text[32];
 
-	memset(out, 0, sizeof(*out));
-	describe_ram(ram_size, ram_text, sizeof(ram_text));
-	if (check_ram(ram_size, ram_text, err, errlen))
-		return -1;
-	if (nmods > GUEST_MAX_MODULES)
-		return error_set(err, errlen, "%u guest modules, more than the %u tickvisor passes on",
-			    nmods, GUEST_MAX_MODULES);
-	if (!kernel->size)
-		return error_set(err, errlen, "guest kernel module is empty");
-	if (plan_load(kernel, &hdr, &img, &plan, err, errlen) ||
-	    check_segments(&plan, ram_size, ram_text, err, errlen) ||
+	if (plan_load(req->kernel, &hdr, &img, &plan, err, errlen) ||
+	    check_segments(&plan, req->ram_size, ram_text, err, errlen) ||
 	    find_entry(&plan, &out->eip, err, errlen))
 		return -1;
-	load_segments(ram, kernel->data, &plan, out);
+	load_segments(req->ram, req->kernel->data, &plan, out);
 
 	cursor = align_up(out->image_end > HIGH_RAM_START ? out->image_end : HIGH_RAM_START,
 			  PAGE_SIZE);
-	if (place_modules(ram, ram_size, mods, nmods, placed, &cursor, ram_text, err, errlen))
+	if (place_modules(req->ram, req->ram_size, req->mods, req->nmods, placed, &cursor,
+			  ram_text, err, errlen))
 		return -1;
 	info.protocol = hdr.protocol;
-	need = mb_info_write(&info, ram + cursor, (uint32_t)cursor, ram_size - cursor);
-	if (need > ram_size - cursor)
+	need = mb_info_write(&info, req->ram + cursor, (uint32_t)cursor, req->ram_size - cursor);
+	if (need > req->ram_size - cursor)
 		return error_set(err, errlen, "the multiboot boot information (%llu bytes) does not fit "
 			    "in guest RAM (%s) after the kernel and its modules, from 0x%llx",
 			    (unsigned long long)need, ram_text, (unsigned long long)cursor);
 
 	out->eax = hdr.protocol == 2 ? MB2_BOOTLOADER_MAGIC : MB1_BOOTLOADER_MAGIC;
 	out->ebx = (uint32_t)cursor;
-	out->protocol = hdr.protocol;
+	out->protocol = hdr.protocol == 2 ? GUEST_MULTIBOOT2 : GUEST_MULTIBOOT1;
 	out->elf_class = plan.elf_class;
 	return 0;
+}
+
+int guest_load(const struct guest_load_req *req, struct guest_entry *out, char *err,
+	       size_t errlen)
+{
+	const struct guest_module *kernel = req->kernel;
+	char ram_text[32];
+
+	memset(out, 0, sizeof(*out));
+	describe_ram(req->ram_size, ram_text, sizeof(ram_text));
+	if (check_ram(req->ram_size, ram_text, err, errlen))
+		return -1;
+	if (req->nmods > GUEST_MAX_MODULES)
+		return error_set(err, errlen, "%u guest modules, more than the %u tickvisor passes on",
+			    req->nmods, GUEST_MAX_MODULES);
+	if (!kernel->size)
+		return error_set(err, errlen, "guest kernel module is empty");
+	if (bzimage_detect(kernel->data, kernel->size))
+		return bzimage_load(req, ram_text, out, err, errlen);
+	return load_multiboot(req, ram_text, out, err, errlen);
 }
