@@ -19,14 +19,16 @@
 
 #include <stdint.h>
 
+#include "loader/acpi.h"
+
 /* Address range types (ACPI 6.5 15.3); multiboot v1 and v2 use the same numbers. */
 #define E820_RAM		1
 #define E820_RESERVED		2
 
 #define GUEST_LOW_RAM_END	0x9fc00ull	/* 639 KiB */
 #define GUEST_EBDA_END		0xa0000ull
-#define GUEST_FIRMWARE_GPA	0xe0000ull	/* the firmware area: the ACPI tables' home */
-#define GUEST_FIRMWARE_SIZE	0x20000ull
+#define GUEST_FIRMWARE_GPA	((uint64_t)ACPI_AREA_GPA)	/* the ACPI tables' home */
+#define GUEST_FIRMWARE_SIZE	((uint64_t)ACPI_AREA_SIZE)
 #define GUEST_HIGH_RAM_START	0x100000ull	/* 1 MiB */
 
 /* The BIOS data area (IBM PC BIOS): Linux reads the EBDA's segment from 0x40e in it. */

@@ -6,11 +6,11 @@
 #include "arch/x86/pmm.h"
 #include "arch/x86/serial.h"
 #include "lib/util.h"
+#include "loader/acpi.h"
 #include "loader/guest_load.h"
 #include "vmx/apic_glue.h"
 #include "vmx/caps.h"
 #include "vmx/ept.h"
-#include "loader/guest_load.h"
 #include "vmx/io_ports.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/vcpu.h"
@@ -110,6 +110,35 @@ static bool load_guest(const struct mb2_info *mbi, struct guest_entry *entry)
 	return true;
 }
 
+/*
+ * The ACPI tables that describe the guest's platform, in the firmware area the guest's memory
+ * maps mark reserved (loader/e820.h), where an OS searches for the RSDP (ACPI 6.5 5.2.5.1). They
+ * describe what the guest gets: one processor with its local APIC at the default base, LINT1
+ * wired to NMI as on a PC, and the passed-through legacy devices. The loader never writes below
+ * 1 MiB but for the zero page and the BIOS data area, so this can come after it.
+ */
+static bool build_firmware(void)
+{
+	struct acpi_platform acpi = {
+		.lapic_id = lapic_id(),		/* the ID apic_glue gives the vLAPIC */
+		.lapic_addr = LAPIC_DEFAULT_BASE,
+		.pcat_compat = true,		/* the PC's 8259 pair is there */
+		.lint1_nmi = true,
+		.boot_arch = { .legacy_devices = true, .i8042 = true, .vga = true,
+			       .msi = false, .cmos_rtc = true },
+	};
+	char err[160];
+
+	if (acpi_build(vcpu.ram + ACPI_AREA_GPA, ACPI_AREA_GPA, ACPI_AREA_SIZE, &acpi, err,
+		       sizeof(err))) {
+		pr_err("cannot build the ACPI tables: %s\n", err);
+		return false;
+	}
+	pr_info("ACPI: RSDP at %#x (RSDT, XSDT, FADT hardware-reduced, DSDT, MADT)\n",
+		ACPI_AREA_GPA);
+	return true;
+}
+
 static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts)
 {
 	struct vmcs_pages pages;
@@ -127,7 +156,7 @@ static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts
 	vcpu.ram = (uint8_t *)(uintptr_t)ram;
 	vcpu.ram_size = opts->guest_mem_bytes;
 	pr_info("guest RAM: %lu MiB at host %#lx\n", vcpu.ram_size >> 20, ram);
-	if (!load_guest(mbi, &entry))
+	if (!load_guest(mbi, &entry) || !build_firmware())
 		return false;
 	vcpu.eptp = ept_build(ram, vcpu.ram_size, pages.apic_access, mbi);
 	if (!vcpu.eptp) {
