@@ -100,11 +100,15 @@ struct vpit_config {
 	bool bios_state;
 };
 
-/* What the vPIT needs from below; every callback gets the ctx given to vpit_init. */
+/*
+ * What the vPIT needs from below; every callback gets the ctx given to vpit_init. Any of them
+ * may be called from inside any vpit_* function (an access first raises the IRQ0 edges that are
+ * due), never asynchronously.
+ */
 struct vpit_ops {
 	/*
 	 * Make sure vpit_timer_check runs at some exit at or after absolute host TSC `deadline`
-	 * (the backend may come late, never matters if early: nothing fires before its TSC).
+	 * (late is allowed; early does no harm, since nothing fires before its TSC).
 	 * A new arm replaces the previous one.
 	 */
 	void (*arm)(void *ctx, uint64_t deadline);

@@ -927,6 +927,7 @@ static void check_invariants(struct fake *f)
 static void fuzz(void **state)
 {
 	static const uint16_t ports[] = { 0x40, 0x41, 0x42, 0x43, 0x61 };
+	uint64_t edges = 0, coalesced = 0;
 
 	(void)state;
 	srand(12345);
@@ -969,8 +970,13 @@ static void fuzz(void **state)
 			f->tsc = f->deadline;
 			check(f);
 		}
+		edges += f->edges;
+		coalesced += stats(f)->coalesced;
 		free(f);
 	}
+	/* the traffic did run channel 0 and reach its corners */
+	assert_true(edges > 1000);
+	assert_true(coalesced > 0);
 }
 
 int main(void)
