@@ -92,13 +92,24 @@ static void set_line(struct vpic_chip *c, unsigned int ir, bool level)
 	}
 }
 
-/* Non-specific EOI: clears the in-service level of highest priority; returns it or -1. */
-static int eoi_highest(struct vpic_chip *c)
+/* Takes level `ir` of `chip` out of service, and tells the glue if it was in service. */
+static void end_service(struct vpic *p, unsigned int chip, unsigned int ir)
 {
-	int ir = highest(c, c->isr);
+	struct vpic_chip *c = &p->chip[chip];
+
+	if (!(c->isr & (1u << ir)))
+		return;
+	c->isr &= ~(1u << ir);
+	p->ops->eoi(p->ctx, chip * IRQS_PER_CHIP + ir);
+}
+
+/* Non-specific EOI: ends the in-service level of highest priority; returns it or -1. */
+static int eoi_highest(struct vpic *p, unsigned int chip)
+{
+	int ir = highest(&p->chip[chip], p->chip[chip].isr);
 
 	if (ir >= 0)
-		c->isr &= ~(1u << ir);
+		end_service(p, chip, (unsigned int)ir);
 	return ir;
 }
 
@@ -107,8 +118,9 @@ static int eoi_highest(struct vpic_chip *c)
  * an edge-triggered request is consumed (a level one stays while the line is high). In AEOI
  * mode the non-specific EOI follows at once, with the rotation if rotate-in-AEOI is on.
  */
-static int chip_inta(struct vpic_chip *c)
+static int chip_inta(struct vpic *p, unsigned int chip)
 {
+	struct vpic_chip *c = &p->chip[chip];
 	int ir = chip_pending(c);
 	uint8_t bit;
 
@@ -119,7 +131,7 @@ static int chip_inta(struct vpic_chip *c)
 		c->irr &= ~bit;
 	c->isr |= bit;
 	if (c->aeoi) {
-		int done = eoi_highest(c);
+		int done = eoi_highest(p, chip);
 
 		if (c->rotate_aeoi && done >= 0)
 			c->lowest = (uint8_t)done;
@@ -178,7 +190,8 @@ static void write_icw1(struct vpic *p, unsigned int chip, uint8_t val)
 	c->single = val & VPIC_ICW1_SNGL;
 	c->ltim = val & VPIC_ICW1_LTIM;
 	c->init_step = 2;
-	c->isr = 0;
+	for (unsigned int ir = 0; ir < IRQS_PER_CHIP; ir++)
+		end_service(p, chip, ir);
 	c->irr = c->lines & level_inputs(c);
 	c->lowest = DEFAULT_IR;
 	c->smm = false;
@@ -263,18 +276,18 @@ static void write_ocw2(struct vpic *p, unsigned int chip, uint8_t val)
 
 	switch (val & VPIC_OCW2_CMD) {
 	case VPIC_OCW2_EOI:
-		eoi_highest(c);
+		eoi_highest(p, chip);
 		break;
 	case VPIC_OCW2_SPECIFIC_EOI:
-		c->isr &= ~(1u << level);
+		end_service(p, chip, level);
 		break;
 	case VPIC_OCW2_ROTATE_EOI:
-		done = eoi_highest(c);
+		done = eoi_highest(p, chip);
 		if (done >= 0)
 			c->lowest = (uint8_t)done;
 		break;
 	case VPIC_OCW2_ROTATE_SPECIFIC_EOI:
-		c->isr &= ~(1u << level);
+		end_service(p, chip, level);
 		c->lowest = level;
 		break;
 	case VPIC_OCW2_SET_PRIORITY:
@@ -322,12 +335,12 @@ static void write_cmd(struct vpic *p, unsigned int chip, uint8_t val)
  * I = 1 and the level if one was served (now in service), else 0. A master that serves its
  * slave's input says so (0x82); the guest then polls the slave.
  */
-static uint8_t read_poll(struct vpic_chip *c)
+static uint8_t read_poll(struct vpic *p, unsigned int chip)
 {
 	int ir;
 
-	c->poll = false;
-	ir = chip_inta(c);
+	p->chip[chip].poll = false;
+	ir = chip_inta(p, chip);
 	return ir < 0 ? 0 : (uint8_t)(VPIC_POLL_INT | ir);
 }
 
@@ -366,7 +379,7 @@ uint8_t vpic_io_read(struct vpic *p, uint16_t port)
 		c = &p->chip[port == VPIC_PORT_SLAVE_CMD];
 		if (!c->poll)
 			return c->read_isr ? c->isr : c->irr;
-		val = read_poll(c);
+		val = read_poll(p, port == VPIC_PORT_SLAVE_CMD);
 		update(p);
 		return val;
 	case VPIC_PORT_MASTER_DATA:
@@ -435,7 +448,7 @@ static uint8_t slave_inta(struct vpic *p, unsigned int ir)
 
 	if (ir != VPIC_CASCADE_IR || s->single || (s->icw3 & VPIC_ICW3_SLAVE_ID) != ir)
 		return FLOATING_BUS;
-	sir = chip_inta(s);
+	sir = chip_inta(p, SLAVE);
 	set_line(&p->chip[MASTER], VPIC_CASCADE_IR, false);
 	return chip_vector(s, sir);
 }
@@ -443,7 +456,7 @@ static uint8_t slave_inta(struct vpic *p, unsigned int ir)
 uint8_t vpic_ack(struct vpic *p)
 {
 	struct vpic_chip *m = &p->chip[MASTER];
-	int ir = chip_inta(m);
+	int ir = chip_inta(p, MASTER);
 	uint8_t vec;
 
 	if (ir >= 0 && has_slave(m, (unsigned int)ir))

@@ -32,12 +32,13 @@
  * vpic_io_write(0x21 / 0xa1) before the guest runs, if it wants the BIOS's unmasks.
  *
  * How the glue drives it (one vCPU, one thread: nothing here is called concurrently, and no op
- * may call back into the vpic):
+ * may call back into the vpic but the eoi op, as it says):
  *  - setup: vpic_init. Trap the guest's port I/O to 0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1 (byte
  *    accesses; a wider access is split by the glue or refused): vpic_io_read / vpic_io_write.
  *  - device models and forwarded physical lines call vpic_set_irq. A forwarded level-triggered
- *    line stays masked at the physical controller until the guest's EOI reaches it; the vpic
- *    reports every change of a guest mask bit through mask_changed, for the glue to follow.
+ *    line stays masked at the physical controller until the guest's EOI reaches it (the eoi
+ *    op); the vpic reports every change of a guest mask bit through mask_changed, for the glue
+ *    to follow.
  *  - output_changed: vpic_output() (the INT pin, wired to the vLAPIC's LINT0 and the vIOAPIC's
  *    pin 0) may have changed: the router re-evaluates it before the next VM entry. The router
  *    passes INT on as an ExtINT interrupt; when the guest can take it (ExtINT ignores the TPR and
@@ -68,6 +69,13 @@ struct vpic_ops {
 	void (*output_changed)(void *ctx);
 	/* The guest masked (true) or unmasked (false) IRQ `irq` (0-15) in an IMR. */
 	void (*mask_changed)(void *ctx, unsigned int irq, bool masked);
+	/*
+	 * IRQ `irq` (0-15) left service: an EOI of any kind, auto-EOI, or ICW1. For a forwarded
+	 * level-triggered line the glue lowers the line here (vpic_set_irq(irq, false), the one
+	 * call it may make into the vpic from an op) and unmasks the physical line, which raises
+	 * it again if the device still asserts it.
+	 */
+	void (*eoi)(void *ctx, unsigned int irq);
 	/* One line of diagnostics about the guest's programming, without a newline; guest-
 	 * triggered, so the glue rate-limits it. */
 	void (*log)(void *ctx, const char *msg);

@@ -18,6 +18,9 @@ struct env {
 	bool seen_output;		/* vpic_output() at the last output_changed */
 	bool masked[VPIC_IRQS];		/* as mask_changed last said */
 	unsigned int mask_calls;
+	unsigned int eois;
+	uint16_t eoi_irqs;		/* IRQs the eoi op named */
+	bool resample;			/* the eoi op lowers the line, like the forwarding glue */
 	unsigned int logs;
 	char last_log[128];
 };
@@ -41,6 +44,17 @@ static void env_mask_changed(void *ctx, unsigned int irq, bool masked)
 	e->mask_calls++;
 }
 
+static void env_eoi(void *ctx, unsigned int irq)
+{
+	struct env *e = ctx;
+
+	assert_true(irq < VPIC_IRQS);
+	e->eois++;
+	e->eoi_irqs |= 1u << irq;
+	if (e->resample)
+		vpic_set_irq(&e->p, irq, false);
+}
+
 static void env_log(void *ctx, const char *msg)
 {
 	struct env *e = ctx;
@@ -52,6 +66,7 @@ static void env_log(void *ctx, const char *msg)
 static const struct vpic_ops env_ops = {
 	.output_changed = env_output_changed,
 	.mask_changed = env_mask_changed,
+	.eoi = env_eoi,
 	.log = env_log,
 };
 
@@ -684,6 +699,51 @@ static void bad_programming(void **state)
 	free(e);
 }
 
+/* The eoi op: every way a level leaves service names it once; a forwarded level line lowered
+ * from inside it doesn't interrupt again. */
+static void eoi_notifications(void **state)
+{
+	struct env *e = env_linux();
+
+	(void)state;
+	out(e, VPIC_PORT_ELCR_SLAVE, 0x08);
+	vpic_set_irq(&e->p, 11, true);
+	assert_int_equal(vpic_ack(&e->p), 0x2b);
+	assert_int_equal(e->eois, 0);
+	/* nothing in service at level 3 of the slave: no EOI to report */
+	out(e, VPIC_PORT_SLAVE_CMD, VPIC_OCW2_SPECIFIC_EOI | 4);
+	assert_int_equal(e->eois, 0);
+	e->resample = true;
+	out(e, VPIC_PORT_SLAVE_CMD, VPIC_OCW2_EOI);
+	assert_int_equal(e->eois, 1);
+	assert_int_equal(e->eoi_irqs, 1u << 11);
+	out(e, VPIC_PORT_MASTER_CMD, VPIC_OCW2_EOI);
+	assert_int_equal(e->eoi_irqs, 1u << 11 | 1u << 2);
+	/* the line was lowered in the op: no second interrupt */
+	assert_false(vpic_output(&e->p));
+	assert_int_equal(read_irr(e, VPIC_PORT_SLAVE_CMD), 0x00);
+	/* without the resample the still-high level line comes back */
+	e->resample = false;
+	vpic_set_irq(&e->p, 11, true);
+	assert_int_equal(vpic_ack(&e->p), 0x2b);
+	out(e, VPIC_PORT_SLAVE_CMD, VPIC_OCW2_ROTATE_SPECIFIC_EOI | 3);
+	out(e, VPIC_PORT_MASTER_CMD, VPIC_OCW2_ROTATE_EOI);
+	assert_int_equal(e->eois, 4);
+	assert_true(vpic_output(&e->p));
+	/* ICW1 ends what is in service, and says so */
+	e->eoi_irqs = 0;
+	assert_int_equal(vpic_ack(&e->p), 0x2b);
+	vpic_set_irq(&e->p, 11, false);
+	linux_init(e, 0x03, 0x01);
+	assert_int_equal(e->eoi_irqs, 1u << 11 | 1u << 2);
+	/* auto-EOI reports at the INTA */
+	e->eoi_irqs = 0;
+	pulse(e, 6);
+	assert_int_equal(vpic_ack(&e->p), 0x26);
+	assert_int_equal(e->eoi_irqs, 1u << 6);
+	free(e);
+}
+
 /* Random port writes, lines and INTAs: no crash, and the state stays consistent. */
 static void fuzz(void **state)
 {
@@ -763,6 +823,7 @@ int main(void)
 		cmocka_unit_test(ocw3_reads),
 		cmocka_unit_test(special_mask_mode),
 		cmocka_unit_test(bad_programming),
+		cmocka_unit_test(eoi_notifications),
 		cmocka_unit_test(fuzz),
 	};
 
