@@ -41,8 +41,10 @@
  *    8259's INT (vpic_output), pin 2 the PIT's OUT (the MADT's IRQ0 -> GSI2 override).
  *  - deliver: turn the message into an interrupt for the one vCPU: fixed and lowest priority
  *    post the vector to the vLAPIC if the destination names it (lowest priority is fixed
- *    delivery to it); NMI is an NMI; ExtINT makes the vCPU take vpic_ack()'s vector; SMI and
- *    INIT the router logs and drops. The glue must not call into the vioapic from deliver.
+ *    delivery to it); NMI is an NMI; ExtINT makes the vCPU take vpic_ack()'s vector, acked at
+ *    injection time, not from inside deliver (vpic_ack may change pin 0 through the router);
+ *    SMI and INIT the router logs and drops. The glue must not call into the vioapic from
+ *    deliver.
  *  - the vLAPIC's EOI of a vector that its TMR marks level-triggered (the EOI broadcast), and
  *    the EOI register: vioapic_eoi(vector). Under virtual-interrupt delivery set the EOI-exit
  *    bitmap bit of every vector an unmasked level entry holds, so those EOIs exit.
@@ -63,7 +65,7 @@ struct vioapic_msg {
 	uint8_t pin;			/* the input it came from */
 	uint8_t vector;			/* fixed, lowest priority; ignored by the others */
 	uint8_t delivery_mode;		/* VIOAPIC_DM_* (vioapic_regs.h) */
-	bool level;			/* level-triggered: the vLAPIC's TMR bit, EOI comes back */
+	bool level;			/* level: the vLAPIC sets TMR, its EOI comes back */
 	bool logical;			/* destination mode logical, else physical */
 	uint8_t dest;			/* bits 63:56 of the entry */
 };

@@ -8,7 +8,7 @@
 #define CHIPSET_VIOAPIC_REGS_H
 
 /* MMIO offsets from the base */
-#define VIOAPIC_MMIO_REGSEL	0x00	/* IOREGSEL: bits 7:0 index the register IOWIN shows */
+#define VIOAPIC_MMIO_REGSEL	0x00	/* IOREGSEL: bits 7:0 select what IOWIN shows */
 #define VIOAPIC_MMIO_WIN	0x10	/* IOWIN: the selected register, 32-bit */
 #define VIOAPIC_MMIO_EOI	0x40	/* EOI (version 0x20, write-only): bits 7:0 a vector */
 #define VIOAPIC_MMIO_SIZE	0x1000
@@ -16,7 +16,7 @@
 /* Indirect registers (IOREGSEL values) */
 #define VIOAPIC_REG_ID		0x00	/* bits 27:24 the ID, R/W */
 #define VIOAPIC_REG_VERSION	0x01	/* RO: version, max redirection entry */
-#define VIOAPIC_REG_ARB		0x02	/* RO: bits 27:24 arbitration ID, loaded from ID */
+#define VIOAPIC_REG_ARB		0x02	/* RO: bits 27:24, loaded from ID */
 #define VIOAPIC_REG_REDIR	0x10	/* 0x10 + 2n: entry n bits 31:0, + 1: bits 63:32 */
 
 #define VIOAPIC_ID_MASK		0x0f000000u
@@ -28,7 +28,7 @@
 #define VIOAPIC_RTE_DM_SHIFT	8		/* R/W, delivery mode, 3 bits: */
 #define VIOAPIC_RTE_DM_MASK	0x00000700u
 #define VIOAPIC_DM_FIXED	0		/*   the vector to the destination */
-#define VIOAPIC_DM_LOWEST	1		/*   lowest priority: one CPU of the destination */
+#define VIOAPIC_DM_LOWEST	1		/*   one CPU of the destination */
 #define VIOAPIC_DM_SMI		2		/*   SMI, edge only, vector ignored */
 #define VIOAPIC_DM_NMI		4		/*   NMI, edge only, vector ignored */
 #define VIOAPIC_DM_INIT		5		/*   INIT, edge only */

@@ -203,7 +203,7 @@ static void write_icw1(struct vpic *p, unsigned int chip, uint8_t val)
 		c->sfnm = false;
 	}
 	if (chip == SLAVE && c->single)
-		vpic_log(p, "vpic: slave initialized in single mode: it will not answer INTA cycles");
+		vpic_log(p, "vpic: slave in single mode: it will not answer INTA cycles");
 	set_imr(p, chip, 0);
 }
 
@@ -211,7 +211,7 @@ static void finish_init(struct vpic *p, unsigned int chip)
 {
 	p->chip[chip].init_step = 0;
 	if (!p->chip[chip].icw4_expected)
-		vpic_log(p, "vpic: no ICW4 selects MCS-80/85 mode, unsupported: using 8086 vectors");
+		vpic_log(p, "vpic: no ICW4 means MCS-80/85 mode, unsupported: 8086 vectors");
 }
 
 static void write_icw3(struct vpic *p, unsigned int chip, uint8_t val)

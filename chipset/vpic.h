@@ -9,7 +9,10 @@
  * nested mode), OCW1 (IMR), every OCW2 command (non-specific, specific and rotating EOIs, rotate
  * in AEOI mode, set priority), OCW3 (IRR/ISR read, poll, special mask mode), rotating priority,
  * edge and level inputs, and the INTA cycle with the datasheet's default IR7 when a request went
- * away before it was acknowledged (spurious IRQ7, or IRQ15 from the slave).
+ * away before it was acknowledged (spurious IRQ7). A withdrawn slave request drops the slave's
+ * INT and with it the master's IR2, so it too ends as the master's IR7: the slave's own default
+ * (spurious IRQ15) needs a request to vanish between the two INTA pulses, which one vpic_ack()
+ * never splits.
  * What it refuses (logged through vpic_ops.log, then carried on in the nearest supported mode):
  * MCS-80/85 mode (ICW4 uPM = 0, or no ICW4 at all): the vector comes from ICW2 as in 8086 mode;
  * buffered mode (ICW4 BUF): ignored, the wiring decides master and slave; a slave in single mode
@@ -41,9 +44,10 @@
  *    to follow.
  *  - output_changed: vpic_output() (the INT pin, wired to the vLAPIC's LINT0 and the vIOAPIC's
  *    pin 0) may have changed: the router re-evaluates it before the next VM entry. The router
- *    passes INT on as an ExtINT interrupt; when the guest can take it (ExtINT ignores the TPR and
- *    the vLAPIC's priorities, SDM 11.6.2.1 / 10.6.2.1), it injects the vector vpic_ack() returns,
- *    which is the INTA cycle: call it exactly once per injected ExtINT, at injection time.
+ *    passes INT on as an ExtINT interrupt; when the guest can take it (an ExtINT bypasses the
+ *    vLAPIC's IRR, ISR and priorities: the SDM's "Local Vector Table", delivery mode 111), it
+ *    injects the vector vpic_ack() returns, which is the INTA cycle: call it exactly once per
+ *    injected ExtINT, at injection time.
  *    vpic_ack() when INT is not asserted still answers, as the chip would: the spurious IR7.
  */
 #ifndef CHIPSET_VPIC_H

@@ -46,7 +46,7 @@
 #define VPIC_OCW3_RIS		0x01	/* with RR: read ISR (1) or IRR (0) */
 #define VPIC_OCW3_RR		0x02	/* RIS applies */
 #define VPIC_OCW3_POLL		0x04	/* the next even-port read is the poll word */
-#define VPIC_OCW3_SMM		0x20	/* with ESMM: special mask mode on (1) or off (0) */
+#define VPIC_OCW3_SMM		0x20	/* with ESMM: special mask mode on (1), off (0) */
 #define VPIC_OCW3_ESMM		0x40	/* SMM applies */
 
 /* The poll word: I (D7) = a request was served, W2-W0 = its level */

@@ -23,7 +23,7 @@ struct env {
 	unsigned int mask_calls;
 	unsigned int eois;
 	uint32_t eoi_pins;
-	bool resample;			/* the eoi op lowers the pin, like the forwarding glue */
+	bool resample;			/* the eoi op lowers the pin, as the glue would */
 	unsigned int logs;
 };
 

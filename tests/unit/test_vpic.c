@@ -20,7 +20,7 @@ struct env {
 	unsigned int mask_calls;
 	unsigned int eois;
 	uint16_t eoi_irqs;		/* IRQs the eoi op named */
-	bool resample;			/* the eoi op lowers the line, like the forwarding glue */
+	bool resample;			/* the eoi op lowers the line, as the glue would */
 	unsigned int logs;
 	char last_log[128];
 };
