@@ -10,9 +10,9 @@
   - every boot test of the manifest tests/boot/*.py (see tools/boottest.py), in parallel, each
     with its own ISO in build/iso/<area>/ and logs in build/logs/<area>/<test>.serial (.bochs,
     .qemu).
-Lines: `PASS: name`, `FAIL: name (why, log)`, `XFAIL: name (known emulator deviation)` (counted
-as passed), `SKIP: name (reason)` (not counted). The last line is `N passed, M failed`; the exit
-status is 1 when M > 0.
+Lines: `PASS: name`, `FAIL: name (why, log)`, `XFAIL: name (known emulator deviation, or a
+check pending on work to come)` (counted as passed), `SKIP: name (reason)` (not counted). The last
+line is `N passed, M failed`; the exit status is 1 when M > 0.
 
 -k PATTERN selects tests by name (unit/<binary> or <area>/<test>): a substring, or a shell
 pattern when it has * ? or [; repeat -k for several. -v prints the log of every failed test.
@@ -332,7 +332,7 @@ def main():
 	slow = max(jobs, key=lambda j: j.secs, default=None)
 	slowest = f", slowest {slow.name} {slow.secs:.1f} s" if slow else ""
 	print(f"runtests: {units} unit binaries, {len(jobs) - units} boot runs in {wall:.1f} s "
-	      f"(-j {args.jobs}{slowest}); {skipped} skipped, {xfailed} known emulator deviations")
+	      f"(-j {args.jobs}{slowest}); {skipped} skipped, {xfailed} expected failures (XFAIL)")
 	print(f"{passed} passed, {failed} failed")
 	return 1 if failed else 0
 
