@@ -167,11 +167,13 @@ class Platform:
 class Bochs(Platform):
 	kind = "bochs"
 
-	def __init__(self, cpu, ips, memory):
+	def __init__(self, cpu, ips, memory, ignore_bad_msrs):
 		self.cpu, self.ips, self.memory = cpu, ips, memory
+		self.ignore_bad_msrs = ignore_bad_msrs
 
 	def describe(self):
-		return f"bochs {self.cpu} ips={self.ips}"
+		bad = " ignore_bad_msrs=1" if self.ignore_bad_msrs else ""
+		return f"bochs {self.cpu} ips={self.ips}{bad}"
 
 	def missing_tool(self):
 		return None if shutil.which("bochs") else "bochs is not installed (tools/deps)"
@@ -179,7 +181,8 @@ class Bochs(Platform):
 	def command(self, iso, serial, log, timeout):
 		return [str(ROOT / "tools/bochs-run"), "--iso", iso, "--cpu", self.cpu,
 			"--ips", str(self.ips), "--memory", str(self.memory), "--serial", serial,
-			"--log", log, "--timeout", str(timeout)], None
+			"--log", log, "--timeout", str(timeout)] + \
+			(["--ignore-bad-msrs"] if self.ignore_bad_msrs else []), None
 
 
 class Qemu(Platform):
@@ -215,9 +218,11 @@ def nested_vmx_available():
 	return vmx and os.access("/dev/kvm", os.W_OK)
 
 
-def bochs(cpu="corei7_skylake_x", ips=50_000_000, memory=128):
-	"""Bochs 2.7 with emulated VT-x; `ips` is also the TSC and LAPIC rate (PLATFORMS.md)."""
-	return Bochs(cpu, ips, memory)
+def bochs(cpu="corei7_skylake_x", ips=50_000_000, memory=128, ignore_bad_msrs=False):
+	"""Bochs 2.7 with emulated VT-x; `ips` is also the TSC and LAPIC rate (PLATFORMS.md).
+	ignore_bad_msrs=True: an unknown MSR reads 0 instead of raising #GP; only for a native
+	reference that needs it (a stock Linux reads IA32_MISC_ENABLE, which Bochs lacks)."""
+	return Bochs(cpu, ips, memory, ignore_bad_msrs)
 
 
 def qemu_tcg(memory=256):

@@ -8,17 +8,23 @@
  *                      tsc_khz=<N, 0 if unknown> tsc_src=<where tsc_khz came from>
  *   tvcheck sleep      times a 1 s nanosleep against the TSC: one "PASS: sleep-1s" or
  *                      "FAIL: sleep-1s (...)" or "SKIP: sleep-1s (...)" line; exit status 0, 1, 2
+ *   tvcheck tty        writes a line to the console's tty and waits for the UART to send it:
+ *                      "PASS: tty-output" or "FAIL: tty-output (...)"; exit status 0 or 1
  *   tvcheck exit N     ends the run with status N through the exit port; does not return
  *
  * Every line is one write(): init sends the output to /dev/kmsg, where a write is one record.
  */
 #include <cpuid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/io.h>
 #include <sys/klog.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +49,8 @@
 
 #define SLEEP_NS		1000000000ull
 #define SLEEP_TOLERANCE_PPM	10000		/* the "within 1%" */
+#define TTY_DRAIN_SECONDS	3		/* a line takes ~5 ms at 115200 baud */
+#define TTY_LINE		"tvcheck: this line went out through the console's tty\n"
 
 struct tsc_rate {
 	uint64_t khz;
@@ -196,6 +204,37 @@ static int cmd_sleep(void)
 	return 0;
 }
 
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * The 8250 driver sends a tty's bytes from its transmit-empty interrupt (the kernel's own log
+ * goes out by polling instead): user-space output reaches the wire only if the UART's
+ * interrupt reaches the guest. tcdrain() waits for exactly that.
+ */
+static int cmd_tty(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	int fd = open("/dev/console", O_WRONLY | O_NOCTTY);
+
+	if (fd < 0 || write(fd, TTY_LINE, strlen(TTY_LINE)) != (ssize_t)strlen(TTY_LINE)) {
+		printf("FAIL: tty-output (can't write /dev/console: %s)\n", strerror(errno));
+		return 1;
+	}
+	sigaction(SIGALRM, &sa, NULL);     /* no SA_RESTART: the alarm interrupts tcdrain */
+	alarm(TTY_DRAIN_SECONDS);
+	if (tcdrain(fd) != 0) {
+		printf("FAIL: tty-output (%s: the UART did not send a line in %d s)\n",
+		       errno == EINTR ? "timed out" : strerror(errno), TTY_DRAIN_SECONDS);
+		return 1;
+	}
+	alarm(0);
+	printf("PASS: tty-output\n");
+	return 0;
+}
+
 static int cmd_exit(const char *arg)
 {
 	char *end;
@@ -227,8 +266,10 @@ int main(int argc, char **argv)
 		return cmd_cpuid();
 	if (argc == 2 && !strcmp(argv[1], "sleep"))
 		return cmd_sleep();
+	if (argc == 2 && !strcmp(argv[1], "tty"))
+		return cmd_tty();
 	if (argc == 3 && !strcmp(argv[1], "exit"))
 		return cmd_exit(argv[2]);
-	fprintf(stderr, "usage: tvcheck cpuid | sleep | exit N\n");
+	fprintf(stderr, "usage: tvcheck cpuid | sleep | tty | exit N\n");
 	return 2;
 }
