@@ -54,8 +54,9 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 class Job:
 	"""One unit binary or one boot test: a name to select on and a run() giving Results."""
 
-	def __init__(self, name, describe, runner):
+	def __init__(self, name, describe, runner, timeout=0):
 		self.name, self.describe, self.runner = name, describe, runner
+		self.timeout = timeout    # a boot test's limit: the longest ones start first
 		self.results, self.log, self.secs = None, None, 0.0
 
 	def run(self):
@@ -262,7 +263,7 @@ def main():
 					     f"tests/boot/{area}.py: {tests}"))
 			continue
 		for t in tests:
-			jobs.append(Job(t.full_name, t.describe(), lambda t=t: boottest.run(t)))
+			jobs.append(Job(t.full_name, t.describe(), lambda t=t: boottest.run(t), t.timeout))
 	jobs = [j for j in jobs if selected(j.name, args.patterns)]
 
 	if args.list:
@@ -305,9 +306,11 @@ def main():
 		print(f"{passed} passed, {failed + 1} failed")
 		return 1
 
-	# Print in manifest order as results come in; start the long boot runs first.
+	# Print in manifest order as results come in; start the long boot runs first (the longest
+	# timeout first: the Linux boots), the unit tests last.
 	done = [threading.Event() for _ in jobs]
-	order = sorted(range(len(jobs)), key=lambda i: jobs[i].name.startswith("unit/"))
+	order = sorted(range(len(jobs)), key=lambda i: (jobs[i].name.startswith("unit/"),
+							-jobs[i].timeout))
 
 	def work(i):
 		jobs[i].run()

@@ -228,6 +228,8 @@ static int cmd_tty(void)
 	if (tcdrain(fd) != 0) {
 		printf("FAIL: tty-output (%s: the UART did not send a line in %d s)\n",
 		       errno == EINTR ? "timed out" : strerror(errno), TTY_DRAIN_SECONDS);
+		/* Drop the stuck bytes: no later close waits for them (closing_wait is 30 s). */
+		tcflush(fd, TCOFLUSH);
 		return 1;
 	}
 	alarm(0);
