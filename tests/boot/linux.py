@@ -33,8 +33,8 @@
 # kernel takes the TSC for 3.5 GHz, Bochs' CPUID 0x16, so the sleep is 3.5e9 instructions);
 # native QEMU 7 s. Under tickvisor the kernel reaches /init after about 1.3e9 TSC ticks (26 s of
 # guest time at ips=50M).
-from boottest import (FAILURES, absent, bochs, built, native_linux, present, qemu_tcg, test,
-		      tickvisor)
+from boottest import (FAILURES, absent, bochs, built, native_linux, near, present, qemu_tcg,
+		      test, tickvisor)
 
 FETCH = "run make linux: tools/linux-fetch fetches it"
 INITRD = "run make linux: tools/linux-initramfs builds it"
@@ -64,14 +64,17 @@ def reached_init():
 	]
 
 
-def tv_linux(timer):
-	return test(f"tickvisor-{timer}", bochs(memory=256),
+def tv_linux(timer, ips=50_000_000):
+	return test(f"tickvisor-{timer}", bochs(ips=ips, memory=256),
 		    tickvisor(f"timer={timer} guest_mem=128M", kernel(), KERNEL_ARGS,
 			      [initrd("initrd")]),
 		    reached_init() + [
 			present("lapic-deadline", r"^tvinit: clockevent lapic-deadline$"),
 			present("tsc-from-tickvisor", r"^tvinit: hypervisor tickvisor, .* "
 				r"\(cpuid-0x40000010\)$"),
+			# Bochs' TSC counts at ips (PLATFORMS.md): what tickvisor tells the guest.
+			near("tsc-khz", r"^tvinit: hypervisor tickvisor, .* TSC (\d+) kHz", ips // 1000,
+			     rel=0.01),
 			absent("no-tickvisor-error", r"^tickvisor: ERROR"),
 			absent("no-stack-trace", r"^  stack trace:"),
 		    ],

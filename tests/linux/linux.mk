@@ -20,7 +20,8 @@ linux-fetch:
 linux-fetch-or-warn:
 	@tools/linux-fetch || echo "make test: no Linux kernel: the linux/ boot tests will fail" >&2
 
-$(LINUX_INITRD): tests/linux/init tests/linux/tvcheck.c tools/linux-initramfs
+# After deps, which installs busybox-static and cpio (make -j on a fresh machine).
+$(LINUX_INITRD): tests/linux/init tests/linux/tvcheck.c tools/linux-initramfs | deps
 	HOSTCC=$(HOSTCC) tools/linux-initramfs --out $@
 
 test: linux-fetch-or-warn $(LINUX_INITRD)
