@@ -64,6 +64,9 @@ unit: $(UNIT_BINS)
 GUEST_ELFS :=
 include tests/guest/guest.mk
 
+# ---- the Linux guest of the boot tests (make linux, make test-linux)
+include tests/linux/linux.mk
+
 # ---- the default ISO: tickvisor running the guest test suite (tools/grub/default.cfg)
 ISO_CFG   := tools/grub/default.cfg
 ISO_FILES := $(B)/tickvisor.elf $(B)/guest/mbtest.elf $(B)/guest/module1.bin $(B)/guest/module2.bin

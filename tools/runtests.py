@@ -10,9 +10,9 @@
   - every boot test of the manifest tests/boot/*.py (see tools/boottest.py), in parallel, each
     with its own ISO in build/iso/<area>/ and logs in build/logs/<area>/<test>.serial (.bochs,
     .qemu).
-Lines: `PASS: name`, `FAIL: name (why, log)`, `XFAIL: name (known emulator deviation)` (counted
-as passed), `SKIP: name (reason)` (not counted). The last line is `N passed, M failed`; the exit
-status is 1 when M > 0.
+Lines: `PASS: name`, `FAIL: name (why, log)`, `XFAIL: name (known emulator deviation, or a
+check pending on work to come)` (counted as passed), `SKIP: name (reason)` (not counted). The last
+line is `N passed, M failed`; the exit status is 1 when M > 0.
 
 -k PATTERN selects tests by name (unit/<binary> or <area>/<test>): a substring, or a shell
 pattern when it has * ? or [; repeat -k for several. -v prints the log of every failed test.
@@ -54,8 +54,9 @@ ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 class Job:
 	"""One unit binary or one boot test: a name to select on and a run() giving Results."""
 
-	def __init__(self, name, describe, runner):
+	def __init__(self, name, describe, runner, timeout=0):
 		self.name, self.describe, self.runner = name, describe, runner
+		self.timeout = timeout    # a boot test's limit: the longest ones start first
 		self.results, self.log, self.secs = None, None, 0.0
 
 	def run(self):
@@ -262,7 +263,7 @@ def main():
 					     f"tests/boot/{area}.py: {tests}"))
 			continue
 		for t in tests:
-			jobs.append(Job(t.full_name, t.describe(), lambda t=t: boottest.run(t)))
+			jobs.append(Job(t.full_name, t.describe(), lambda t=t: boottest.run(t), t.timeout))
 	jobs = [j for j in jobs if selected(j.name, args.patterns)]
 
 	if args.list:
@@ -305,9 +306,11 @@ def main():
 		print(f"{passed} passed, {failed + 1} failed")
 		return 1
 
-	# Print in manifest order as results come in; start the long boot runs first.
+	# Print in manifest order as results come in; start the long boot runs first (the longest
+	# timeout first: the Linux boots), the unit tests last.
 	done = [threading.Event() for _ in jobs]
-	order = sorted(range(len(jobs)), key=lambda i: jobs[i].name.startswith("unit/"))
+	order = sorted(range(len(jobs)), key=lambda i: (jobs[i].name.startswith("unit/"),
+							-jobs[i].timeout))
 
 	def work(i):
 		jobs[i].run()
@@ -332,7 +335,7 @@ def main():
 	slow = max(jobs, key=lambda j: j.secs, default=None)
 	slowest = f", slowest {slow.name} {slow.secs:.1f} s" if slow else ""
 	print(f"runtests: {units} unit binaries, {len(jobs) - units} boot runs in {wall:.1f} s "
-	      f"(-j {args.jobs}{slowest}); {skipped} skipped, {xfailed} known emulator deviations")
+	      f"(-j {args.jobs}{slowest}); {skipped} skipped, {xfailed} expected failures (XFAIL)")
 	print(f"{passed} passed, {failed} failed")
 	return 1 if failed else 0
 
