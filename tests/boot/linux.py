@@ -72,7 +72,7 @@ def tv_linux(timer, ips=50_000_000):
 			present("lapic-deadline", r"^tvinit: clockevent lapic-deadline$"),
 			present("tsc-from-tickvisor", r"^tvinit: hypervisor tickvisor, .* "
 				r"\(cpuid-0x40000010\)$"),
-			# Bochs' TSC counts at ips (PLATFORMS.md): what tickvisor tells the guest.
+			# Bochs' TSC counts at ips (docs/platforms.md): what tickvisor tells the guest.
 			near("tsc-khz", r"^tvinit: hypervisor tickvisor, .* TSC (\d+) kHz", ips // 1000,
 			     rel=0.01),
 			absent("no-tickvisor-error", r"^tickvisor: ERROR"),
