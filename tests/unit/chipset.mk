@@ -1,0 +1,4 @@
+# Host unit tests of chipset/chipset.c: the PC wiring of the vPIC, vIOAPIC and vPIT models.
+UNIT_TESTS += chipset
+UNIT_SRCS_chipset := tests/unit/test_chipset.c chipset/chipset.c chipset/vpic.c \
+	chipset/vioapic.c chipset/vpit.c chipset/vpit_counter.c
