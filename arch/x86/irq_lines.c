@@ -104,8 +104,8 @@ static void describe(void)
 			topo.from_madt ? "the MADT" : "PC defaults", line_vector(0),
 			line_vector(nr_lines - 1), PIC_VECTOR_BASE, PIC_VECTOR_BASE + 15);
 	else
-		pr_info("host interrupts: no I/O APIC answers; the 8259 pair forwards device lines, "
-			"remapped to vectors %#x-%#x, all masked\n", PIC_VECTOR_BASE,
+		pr_info("host interrupts: no I/O APIC answers; the 8259 pair forwards device "
+			"lines, remapped to vectors %#x-%#x, all masked\n", PIC_VECTOR_BASE,
 			PIC_VECTOR_BASE + 15);
 }
 
@@ -123,7 +123,7 @@ void irq_lines_init(const struct mb2_info *mbi)
 		unsigned int end = topo.ioapic_gsi_base + ioapic_pins();
 
 		nr_lines = end < IRQ_LINES_MAX ? end : IRQ_LINES_MAX;
-		/* PCI interrupts (GSIs above the ISA range) are level, active low (PCI 2.3 2.2.6). */
+		/* PCI interrupts (GSIs above the ISA range): level, active low (PCI 2.3 2.2.6) */
 		for (unsigned int gsi = ISA_IRQS; gsi < nr_lines; gsi++)
 			lines[gsi] = (struct irq_line){ .level = true, .active_low = true };
 		/* ISA IRQ2 is the 8259 cascade, no device: its GSI is IRQ0's on a PC. */
@@ -218,8 +218,8 @@ void irq_lines_print_stats(void)
 	for (unsigned int line = 0; line < nr_lines; line++)
 		if (lines[line].count)
 			kprintf("tickvisor:   %s %2u (%s): %lu interrupts forwarded\n",
-				use_ioapic ? "GSI" : "IRQ", line, lines[line].level ? "level" : "edge",
-				lines[line].count);
+				use_ioapic ? "GSI" : "IRQ", line,
+				lines[line].level ? "level" : "edge", lines[line].count);
 	kprintf("tickvisor:   stray host interrupts: %lu on device lines, %lu on other "
 		"vectors\n", strays, trap_stray_count());
 }

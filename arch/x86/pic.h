@@ -13,7 +13,8 @@
 #include <stdint.h>
 
 #define PIC_LINES		16
-#define PIC_VECTOR_BASE		0x20	/* IRQ n -> vector 0x20 + n: master 0x20-0x27, slave 0x28-0x2f */
+/* IRQ n -> vector PIC_VECTOR_BASE + n: the master on 0x20-0x27, the slave on 0x28-0x2f */
+#define PIC_VECTOR_BASE		0x20
 #define PIC_CASCADE_IRQ		2
 
 /* Reprograms both chips (ICW1-4) to PIC_VECTOR_BASE, every line masked. */

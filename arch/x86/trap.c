@@ -138,8 +138,8 @@ uint64_t trap_stray_count(void)
 static void stray_interrupt(unsigned int vector, const char *what)
 {
 	if (ratelimit_report(++strays))
-		pr_warn("stray host interrupt on vector %#x%s, ignored (%lu so far)\n", vector, what,
-			strays);
+		pr_warn("stray host interrupt on vector %#x%s, ignored (%lu so far)\n", vector,
+			what, strays);
 	if (vector != VEC_HOST_SPURIOUS)
 		lapic_eoi();
 }
@@ -180,8 +180,8 @@ void trap_dispatch(struct trap_frame *f)
 		return;
 	}
 	if (f->vector < 32 && (NEVER_RAISED & (1u << f->vector))) {
-		stray_interrupt((unsigned int)f->vector, " (an exception vector the CPU can't raise "
-				"here)");
+		stray_interrupt((unsigned int)f->vector,
+				" (an exception vector the CPU can't raise here)");
 		return;
 	}
 	if (f->vector < 32)
