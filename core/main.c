@@ -7,6 +7,7 @@
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/gdt.h"
+#include "arch/x86/irq_lines.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/log.h"
 #include "arch/x86/mb2.h"
@@ -122,6 +123,8 @@ void kmain(uint32_t magic, uint32_t info)
 		fail();
 
 	lapic_init();
+	/* Before the first STI: the BIOS left the 8259 on exception vectors 8-15. */
+	irq_lines_init(&mbi);
 	if (!clock_calibrate() || !lapic_oneshot_selftest())
 		fail();
 

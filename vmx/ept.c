@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
+#include "arch/x86/ioapic.h"
 #include "arch/x86/log.h"
 #include "arch/x86/pmm.h"
 #include "lib/fmt.h"
 #include "lib/util.h"
 #include "vmx/caps.h"
 #include "vmx/ept.h"
+#include "vmx/mmio_dispatch.h"
 
 /* EPT paging-structure entry bits (SDM 29.3.2, tables 29-1 to 29-6) */
 #define EPT_R		(1ull << 0)
@@ -90,20 +92,56 @@ static bool is_ram_type(uint32_t type)
 }
 
 /*
- * Maps [start, end) uncached and identity, minus the xAPIC page. Rounds inward: a page that is
- * partly host RAM stays unmapped.
+ * Pages the passthrough never maps: the xAPIC page (the APIC-access page goes there), the MMIO
+ * that tickvisor emulates (vmx/mmio_dispatch: the I/O APIC, the HPET), and the host's own I/O
+ * APIC wherever the MADT puts it. Sorted, so that map_passthrough() walks them in order.
+ */
+#define HOLES_MAX	16
+
+static uint64_t holes[HOLES_MAX];
+static unsigned int nr_holes;
+
+static void add_hole(uint64_t page)
+{
+	unsigned int i = nr_holes;
+
+	if (nr_holes == HOLES_MAX)
+		return;
+	for (; i && holes[i - 1] > page; i--)
+		holes[i] = holes[i - 1];
+	holes[i] = page;
+	nr_holes++;
+}
+
+static void collect_holes(void)
+{
+	uint64_t gpa, len;
+
+	nr_holes = 0;
+	add_hole(XAPIC_GPA);
+	if (ioapic_base())
+		add_hole(ioapic_base() & ~(SIZE_4K - 1));
+	for (unsigned int i = 0; mmio_dispatch_range(i, &gpa, &len); i++)
+		for (uint64_t page = gpa; page < gpa + len; page += SIZE_4K)
+			add_hole(page);
+}
+
+/*
+ * Maps [start, end) uncached and identity, minus the holes. Rounds inward: a page that is partly
+ * host RAM stays unmapped.
  */
 static void map_passthrough(uint64_t start, uint64_t end)
 {
 	start = (start + SIZE_4K - 1) & ~(SIZE_4K - 1);
 	end &= ~(SIZE_4K - 1);
-	if (start >= end)
-		return;
-	if (XAPIC_GPA >= start && XAPIC_GPA < end) {
-		map_range(start, start, XAPIC_GPA - start, EPT_MT_UC);
-		start = XAPIC_GPA + SIZE_4K;
+	for (unsigned int i = 0; i < nr_holes && start < end; i++) {
+		if (holes[i] < start || holes[i] >= end)
+			continue;
+		map_range(start, start, holes[i] - start, EPT_MT_UC);
+		start = holes[i] + SIZE_4K;
 	}
-	map_range(start, start, end - start, EPT_MT_UC);
+	if (start < end)
+		map_range(start, start, end - start, EPT_MT_UC);
 }
 
 /* Identity-maps, uncached, the gaps between host RAM ranges in [pos, 4 GiB): a PC's MMIO. */
@@ -139,6 +177,7 @@ uint64_t ept_build(uint64_t ram_hpa, uint64_t ram_size, uint64_t apic_access_hpa
 		return 0;
 	pml4 = (uint64_t *)(uintptr_t)pa;
 	oom = false;
+	collect_holes();
 	map_range(0, ram_hpa, ram_size, EPT_MT_WB);
 	map_4k(XAPIC_GPA, apic_access_hpa, EPT_MT_WB);
 	map_mmio_holes(ram_size, host_map);

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exits that end the guest: EPT violations outside what is mapped, EPT misconfigurations,
- * triple faults and VM-entry failures. Each prints a diagnostic and stops with the failure
+ * Exits that end the guest: EPT violations outside what is mapped (those in MMIO that
+ * tickvisor emulates go to vmx/mmio_dispatch instead), EPT misconfigurations, triple faults
+ * and VM-entry failures. Each prints a diagnostic and stops with the failure
  * status; the hypervisor itself carries on to print its statistics and exit cleanly.
  */
 #include "arch/x86/log.h"
 #include "arch/x86/platform.h"
 #include "vmx/ept.h"
 #include "vmx/exit.h"
+#include "vmx/mmio_dispatch.h"
 #include "vmx/vmcs.h"
 #include "vmx/vmx_ops.h"
 
@@ -18,6 +20,8 @@ enum vcpu_action handle_ept_violation(struct vcpu *v)
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
 	char what[96];
 
+	if (mmio_dispatch_claims(gpa))
+		return mmio_dispatch_exit(v, gpa);
 	ept_describe_violation(v->exit_qual, what, sizeof(what));
 	pr_err("EPT violation: guest-physical address %#lx (%s)", gpa, what);
 	if (v->exit_qual & EPT_QUAL_LINEAR_VALID)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "arch/x86/cpu.h"
+#include "arch/x86/irq_lines.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/log.h"
 #include "arch/x86/platform.h"
@@ -11,7 +12,7 @@
 #include "vmx/apic_glue.h"
 #include "vmx/caps.h"
 #include "vmx/ept.h"
-#include "vmx/io_ports.h"
+#include "vmx/io_dispatch.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/vcpu.h"
 #include "vmx/vm.h"
@@ -32,15 +33,6 @@ static uint64_t page_or_fail(const char *what)
 	return pa;
 }
 
-/* I/O bitmaps (SDM 25.6.4): a set bit makes the port exit. Only the exit devices do. */
-static void trap_port(struct vmcs_pages *p, uint16_t port)
-{
-	uint8_t *bm = (uint8_t *)(uintptr_t)(port < 0x8000 ? p->io_bitmap_a : p->io_bitmap_b);
-	unsigned int bit = port & 0x7fff;
-
-	bm[bit / 8] |= (uint8_t)(1u << (bit % 8));
-}
-
 static bool alloc_pages(struct vmcs_pages *p)
 {
 	if (!(p->msr_bitmap = page_or_fail("MSR bitmap")) ||
@@ -50,11 +42,10 @@ static bool alloc_pages(struct vmcs_pages *p)
 	    !(p->apic_access = page_or_fail("APIC-access page")))
 		return false;
 	msr_bitmap_init((uint8_t *)(uintptr_t)p->msr_bitmap);
-	for (uint16_t port = IO_PORT_QEMU_EXIT; port < IO_PORT_QEMU_EXIT + 4; port++)
-		trap_port(p, port);
-	trap_port(p, IO_PORT_BOCHS_SHUTDOWN);
-	trap_port(p, IO_PORT_BOCHS_IODEBUG);
-	trap_port(p, IO_PORT_BOCHS_IODEBUG + 1);
+	/* I/O bitmaps (SDM 25.6.4): the chipset tickvisor virtualizes and the exit devices. */
+	io_dispatch_init((uint8_t *)(uintptr_t)p->io_bitmap_a,
+			 (uint8_t *)(uintptr_t)p->io_bitmap_b);
+	io_exit_ports_init();
 	return true;
 }
 
@@ -207,5 +198,6 @@ uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts)
 	code = vcpu_run(&vcpu);
 	lapic_timer_stop();
 	exit_stats_print(&vcpu, rdtsc());
+	irq_lines_print_stats();
 	return code;
 }

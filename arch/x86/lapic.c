@@ -5,7 +5,6 @@
 #include "arch/x86/lapic.h"
 #include "arch/x86/log.h"
 #include "arch/x86/msr.h"
-#include "arch/x86/pic.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
 
@@ -154,7 +153,6 @@ void lapic_init(void)
 	cpuid(1, 0, &r);
 	x2apic = r.ecx & CPUID_1_ECX_X2APIC;
 	tsc_deadline = r.ecx & CPUID_1_ECX_TSC_DEADLINE;
-	pic_disable();
 
 	/*
 	 * Never clear the global enable bit: Bochs (and QEMU TCG) can't enable a disabled APIC

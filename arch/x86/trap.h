@@ -3,6 +3,13 @@
 #ifndef ARCH_X86_TRAP_H
 #define ARCH_X86_TRAP_H
 
+/*
+ * Added to the vector by isr.S when a vector with an error code arrived without one: a device
+ * raised it (see isr.S). Also used in assembly.
+ */
+#define TRAP_VECTOR_DEVICE	0x100
+
+#ifndef __ASSEMBLY__
 #include <stdint.h>
 
 /* The frame isr.S builds: GPRs pushed by the common stub, then vector, error code, CPU frame. */
@@ -37,7 +44,16 @@ static inline void nmi_dispatch(void)
 {
 	asm volatile("int $2" : : : "memory");
 }
-/* Dispatches a vector that reached us as an acknowledged VM exit, not through the IDT. */
+/*
+ * Dispatches a vector that reached us as an acknowledged VM exit, not through the IDT. Its
+ * handler gets a frame that holds only the vector.
+ */
 void irq_dispatch_vector(uint8_t vector);
+/*
+ * Host interrupts on a vector without a handler, and device interrupts on an exception vector:
+ * counted and logged rate-limited, never fatal.
+ */
+uint64_t trap_stray_count(void);
+#endif
 
 #endif

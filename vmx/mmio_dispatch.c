@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+#include "arch/x86/cpu.h"
+#include "arch/x86/log.h"
+#include "arch/x86/msr.h"
+#include "arch/x86/platform.h"
+#include "vlapic/mmio_decode.h"
+#include "vmx/guest_mem.h"
+#include "vmx/mmio_dispatch.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmx_ops.h"
+
+#define MMIO_RANGES_MAX		8
+#define PAGE_SIZE		0x1000ull
+/* EPT-violation exit qualification (SDM 28.2.1, table 28-7) */
+#define EPT_QUAL_READ		(1ull << 0)
+#define EPT_QUAL_WRITE		(1ull << 1)
+#define AR_L			(1u << 13)	/* CS.L: 64-bit code */
+
+struct mmio_range {
+	uint64_t gpa;
+	uint64_t len;
+	mmio_handler_fn fn;
+	void *ctx;
+};
+
+static void absent_hw(void *ctx, uint64_t offset, unsigned int size, bool write, uint32_t *val)
+{
+	(void)ctx, (void)offset, (void)size;
+	if (!write)
+		*val = 0xffffffffu;
+}
+
+static struct mmio_range ranges[MMIO_RANGES_MAX] = {
+	{ MMIO_GPA_IOAPIC, PAGE_SIZE, absent_hw, NULL },
+	{ MMIO_GPA_HPET, PAGE_SIZE, absent_hw, NULL },
+};
+static unsigned int nr_ranges = 2;
+
+bool mmio_dispatch_register(uint64_t gpa, uint64_t len, mmio_handler_fn fn, void *ctx)
+{
+	for (unsigned int i = 0; i < nr_ranges; i++)
+		if (ranges[i].gpa == gpa && ranges[i].len == len) {
+			ranges[i].fn = fn, ranges[i].ctx = ctx;
+			return true;
+		}
+	if (nr_ranges == MMIO_RANGES_MAX || (gpa | len) & (PAGE_SIZE - 1))
+		return false;
+	ranges[nr_ranges++] = (struct mmio_range){ gpa, len, fn, ctx };
+	return true;
+}
+
+static const struct mmio_range *find(uint64_t gpa)
+{
+	for (unsigned int i = 0; i < nr_ranges; i++)
+		if (gpa >= ranges[i].gpa && gpa - ranges[i].gpa < ranges[i].len)
+			return &ranges[i];
+	return NULL;
+}
+
+bool mmio_dispatch_claims(uint64_t gpa)
+{
+	return find(gpa) != NULL;
+}
+
+bool mmio_dispatch_range(unsigned int i, uint64_t *gpa, uint64_t *len)
+{
+	if (i >= nr_ranges)
+		return false;
+	*gpa = ranges[i].gpa, *len = ranges[i].len;
+	return true;
+}
+
+/*
+ * Like an xAPIC access without APIC-register virtualization: the exit gives the address but
+ * not the instruction's length or operands (28.2.4 leaves the length undefined for EPT
+ * violations), so the instruction is read at guest RIP and decoded. An instruction fetch, or
+ * a form the decoder refuses, ends the run with a diagnostic: a wrong emulation would corrupt
+ * the guest silently. Chipset registers are 32 bits wide, which the decoder's MOVs cover.
+ */
+enum vcpu_action mmio_dispatch_exit(struct vcpu *v, uint64_t gpa)
+{
+	const struct mmio_range *r = find(gpa);
+	uint64_t rip = vmread(VMCS_GUEST_RIP);
+	bool long64 = (vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L);
+	uint8_t bytes[VLAPIC_INSN_MAX];
+	unsigned int n = guest_read_linear(v, vmread(VMCS_GUEST_CS_BASE) + rip, bytes,
+					   sizeof(bytes));
+	struct vlapic_mmio_insn insn;
+	enum vlapic_decode_error err;
+	uint32_t val;
+
+	if (!(v->exit_qual & (EPT_QUAL_READ | EPT_QUAL_WRITE))) {
+		pr_err("instruction fetch from emulated MMIO at guest-physical %#lx\n", gpa);
+		vcpu_dump(v);
+		return vcpu_stop(v, EXIT_FAILURE_CODE);
+	}
+	err = vlapic_mmio_decode(bytes, n, long64 ? VLAPIC_CPU_LONG64 : VLAPIC_CPU_PROT32, &insn);
+	if (err != VLAPIC_DECODE_OK) {
+		pr_err("MMIO access at guest-physical %#lx by an instruction tickvisor can't "
+		       "emulate: %s\n", gpa, vlapic_mmio_decode_strerror(err));
+		vcpu_dump(v);
+		return vcpu_stop(v, EXIT_FAILURE_CODE);
+	}
+	if (insn.write) {
+		val = insn.has_imm ? insn.imm : (uint32_t)guest_gpr_read(v, insn.reg);
+		r->fn(r->ctx, gpa - r->gpa, 4, true, &val);
+	} else {
+		r->fn(r->ctx, gpa - r->gpa, 4, false, &val);
+		/* a 32-bit load zero-extends into the 64-bit register (SDM vol. 1 3.4.1.1) */
+		guest_gpr_write(v, insn.reg, val);
+	}
+	vmwrite(VMCS_GUEST_RIP, rip + insn.len);
+	return VCPU_RESUME;
+}
