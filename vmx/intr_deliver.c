@@ -16,9 +16,10 @@
  * from the injected NMI's delivery to its handler's IRET (SDM 26.3, 27.6.1.2), and NMI-window
  * exiting (primary control 22) exits once it is lifted (26.7.6). Without them (a CPU that lacks
  * either control), tickvisor blocks NMIs itself from the injection until the guest can take an
- * interrupt again (RFLAGS.IF = 1, no STI/MOV-SS shadow), watched by interrupt-window exits: an
- * NMI handler runs with IF = 0 through an interrupt gate and its IRET restores IF = 1, so that
- * is the first moment after the IRET we can see. KVM's "soft NMI" does the same.
+ * interrupt again (RFLAGS.IF = 1, no STI/MOV-SS shadow), watched by an interrupt-window exit that
+ * stays requested while it blocks: an NMI handler runs with IF = 0 through an interrupt gate and
+ * its IRET restores IF = 1, so that is the first moment after the IRET we can see. KVM's
+ * "soft NMI" does the same.
  */
 #include "arch/x86/cpu.h"
 #include "vmx/apic_glue_internal.h"
@@ -50,13 +51,19 @@ static bool irq_blocked(uint64_t rflags, uint64_t intr)
 }
 
 /*
- * NMIs: no MOV-SS shadow (a VM-entry check, 27.3.1.5) and no NMI blocking; no STI shadow either,
- * which some processors require for NMI injection (27.3.1.5) and KVM requires everywhere.
+ * NMIs: no MOV-SS shadow (a VM-entry check, 27.3.1.5) and no STI shadow either, which some
+ * processors require for NMI injection (27.3.1.5) and KVM requires everywhere; and no NMI
+ * blocking: the CPU's virtual-NMI blocking, or without virtual NMIs tickvisor's own. The
+ * interruptibility field's NMI bit means nothing to the guest then (NMI exiting is on, 26.3:
+ * its IRET does not touch it, and injection ignores it), so intr_deliver_before_entry clears it.
  */
 static bool nmi_blocked(uint64_t intr)
 {
-	return glue.soft_nmi_blocked || (intr & (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS |
-						 INTERRUPTIBILITY_NMI));
+	uint64_t shadows = INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS;
+
+	if (!glue.vnmi)
+		return glue.soft_nmi_blocked || (intr & shadows);
+	return intr & (shadows | INTERRUPTIBILITY_NMI);
 }
 
 static void set_proc_bit(struct vcpu *v, uint32_t bit, bool on)
@@ -171,11 +178,14 @@ void intr_deliver_before_entry(struct vcpu *v)
 	glue.irq_dirty = false;
 	if (glue.vid)
 		deliver_vid();
-	if (vlapic_nmi_pending(l) || irq_pending()) {
+	if (vlapic_nmi_pending(l) || irq_pending() || glue.soft_nmi_blocked) {
 		intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 		rflags = vmread(VMCS_GUEST_RFLAGS);
-		if (glue.soft_nmi_blocked && !irq_blocked(rflags, intr)) {
-			/* without virtual NMIs: the NMI handler has returned (see above) */
+		/*
+		 * Without virtual NMIs: the NMI handler has returned (see above), unless the NMI
+		 * is still to be delivered (requeued from the IDT-vectoring information).
+		 */
+		if (glue.soft_nmi_blocked && !v->event_pending && !irq_blocked(rflags, intr)) {
 			glue.soft_nmi_blocked = false;
 			if (intr & INTERRUPTIBILITY_NMI) {
 				intr &= ~(uint64_t)INTERRUPTIBILITY_NMI;
@@ -194,7 +204,7 @@ void intr_deliver_before_entry(struct vcpu *v)
 	/* What is still waiting comes back by a window (or by TPR, EOI, a new request). */
 	nmi_wait = vlapic_nmi_pending(l);
 	set_proc_bit(v, PROC_NMI_WINDOW_EXITING, nmi_wait && glue.vnmi);
-	set_proc_bit(v, PROC_INTR_WINDOW_EXITING, irq_pending() || (nmi_wait && !glue.vnmi));
+	set_proc_bit(v, PROC_INTR_WINDOW_EXITING, irq_pending() || glue.soft_nmi_blocked);
 	if (!glue.vid)
 		update_tpr_threshold();
 }
