@@ -61,7 +61,11 @@ static void send(struct vlapic *v, uint32_t lo, uint32_t dest)
 			vlapic_accept(v, vector, false);
 		return;
 	case VLAPIC_ICR_NMI:
-		/* SDM 11.6.1: the vector is ignored; NMIs are edge-triggered */
+		/*
+		 * SDM 11.6.1: the vector is ignored; NMIs are edge-triggered. SDM table 11-3 calls
+		 * NMI with the self and all-including-self shorthands invalid (undefined); KVM
+		 * delivers it, and Linux sends its self NMI that way.
+		 */
 		if (self)
 			vlapic_nmi_raise(v);
 		return;

@@ -66,7 +66,7 @@ static void lint_eval(struct vlapic *v, unsigned int pin, bool edge)
 			v->ops->interrupt_pending(v->ctx);
 		return;
 	default:
-		/* SMI, INIT and the reserved modes: a one-vCPU VM without SMM has no use for them */
+		/* SMI, INIT, reserved modes: of no use to one vCPU without SMM */
 		if (edge && vlapic_once(v, VLAPIC_ONCE_LINT_MODE))
 			vlapic_log(v, VLAPIC_LOG_WARN, "LINT%u delivery mode %u not delivered", pin,
 				   (lvt & VLAPIC_LVT_DELIVERY) >> 8);

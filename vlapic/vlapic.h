@@ -219,7 +219,7 @@ struct vlapic {
 	uint64_t apic_base;		/* IA32_APIC_BASE as the guest reads it */
 	uint32_t esr_pending;		/* errors since the last ESR write (SDM 11.5.3) */
 	uint32_t logged_once;		/* one-time diagnostics already given */
-	uint8_t lint_level;		/* LINT0/LINT1 pin levels (bits 0/1) as the chipset drives them */
+	uint8_t lint_level;		/* LINT0/LINT1 levels (bits 0/1) the chipset drives */
 	bool nmi_pending;		/* the NMI request latch (nmi.c) */
 	struct vlapic_timer timer;
 	struct vlapic_stats stats;

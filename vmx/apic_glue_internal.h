@@ -24,10 +24,10 @@ struct apic_glue {
 	bool sw_armed;		/* the host LAPIC timer holds it */
 	uint64_t sw_deadline;	/* ... for this TSC */
 	bool host_timer_spent;	/* the host LAPIC timer interrupted since it was last armed */
-	bool irq_dirty;		/* something to deliver may have changed since the last decision */
+	bool irq_dirty;		/* what to deliver may have changed since the last decision */
 	bool intr_status_stale;	/* SVI must be set from the page (IA32_APIC_BASE changed) */
 	uint32_t tpr_threshold;	/* as last written to the VMCS (vmcs.c starts it at 0) */
-	uint64_t eoi_exit[4];	/* the EOI-exit bitmap as last written (vmcs.c starts it at 0) */
+	uint64_t eoi_exit[4];	/* the EOI-exit bitmap as last written (vmcs.c: 0) */
 	uint64_t timer_exits;	/* exits that fired the vLAPIC timer */
 	uint64_t nmis_injected;
 	uint64_t extints_injected;

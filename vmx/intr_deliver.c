@@ -41,7 +41,7 @@ void intr_deliver_init(struct vcpu *v)
 const char *intr_deliver_nmi_mechanism(void)
 {
 	return glue.vnmi ? "virtual NMIs with NMI-window exiting" :
-	       "injection, NMI blocking kept by tickvisor until the guest sets IF (no virtual NMIs)";
+	       "no virtual NMIs: tickvisor blocks NMIs until the guest sets IF again";
 }
 
 /* External interrupts: RFLAGS.IF = 1 and no STI/MOV-SS shadow (SDM 26.3.1.5, 27.3.1.5). */

@@ -22,7 +22,8 @@ def native_run(mode):
 	return test("nmi-native-" + mode, bochs("corei7_skylake_x"),
 		    native("build/guest/nmi.elf", "env=native mode=" + mode),
 		    guest_results=True, known_deviations=BOCHS_DEVIATIONS, exit_status=1,
-		    timeout=120, doc="nmi.elf on Bochs' own LAPIC (skylake %s), no hypervisor: %s" % (mode, DOC))
+		    timeout=120, doc="nmi.elf on Bochs' own LAPIC (skylake %s), no hypervisor: %s" %
+		    (mode, DOC))
 
 
 def tv_run(cpu, short, timer, mode):

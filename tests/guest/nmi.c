@@ -6,8 +6,9 @@
  * RFLAGS.IF does not hold it back; NMIs sent from inside the NMI handler wait for its IRET, and
  * of two only one is held (one pending NMI at most). SDM table 11-3 calls NMI with either "self"
  * shorthand invalid (undefined behaviour); Linux sends them all the same (its self NMI) and KVM
- * delivers them, so tickvisor does too; the checks that need no shorthand use the APIC ID. LINT1 can't be raised from a guest: the NMI pin is the
- * chipset's, so LVT LINT1 in NMI mode is left to the host unit tests.
+ * delivers them, so tickvisor does too; the checks that need no shorthand use the APIC ID.
+ * LINT1 can't be raised from a guest: the NMI pin is the chipset's, so LVT LINT1 in NMI mode is
+ * left to the host unit tests.
  * Command line: see tests/guest/lib/timer_test.h (mode=, env=).
  */
 #include <stdint.h>
