@@ -72,7 +72,12 @@
 
 /* LVT entries (SDM 11.5.1 figure 11-8) */
 #define VLAPIC_LVT_VECTOR	0x000000ffu	/* vector */
-#define VLAPIC_LVT_DELIVERY	0x00000700u	/* delivery mode 10:8 (not in timer, error) */
+#define VLAPIC_LVT_DELIVERY	0x00000700u	/* delivery mode 10:8 (not in timer, error): */
+#define VLAPIC_LVT_FIXED	(0u << 8)	/*   000 fixed */
+#define VLAPIC_LVT_SMI		(2u << 8)	/*   010 SMI */
+#define VLAPIC_LVT_NMI		(4u << 8)	/*   100 NMI */
+#define VLAPIC_LVT_INIT		(5u << 8)	/*   101 INIT */
+#define VLAPIC_LVT_EXTINT	(7u << 8)	/*   111 ExtINT (LINT only) */
 #define VLAPIC_LVT_STATUS	(1u << 12)	/* delivery status, read-only */
 #define VLAPIC_LVT_POLARITY	(1u << 13)	/* input pin polarity (LINT only) */
 #define VLAPIC_LVT_REMOTE_IRR	(1u << 14)	/* remote IRR, read-only (LINT only) */

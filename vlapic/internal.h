@@ -10,6 +10,7 @@
 #define VLAPIC_ONCE_MIN_PERIOD	(1u << 0)	/* a periodic timer was raised to the minimum */
 #define VLAPIC_ONCE_IPI_MODE	(1u << 1)	/* an IPI delivery mode we don't deliver */
 #define VLAPIC_ONCE_TIMER_MODE	(1u << 2)	/* the reserved LVT timer mode 11 */
+#define VLAPIC_ONCE_LINT_MODE	(1u << 3)	/* a LINT delivery mode we don't deliver */
 
 /* Timer backends, vlapic_timer.backend */
 #define VLAPIC_BACKEND_NONE	0
@@ -72,11 +73,18 @@ void vlapic_regs_reset(struct vlapic *v);
 void vlapic_regs_to_x2apic(struct vlapic *v);
 
 /* irq.c: IRR, ISR, PPR, local interrupts and errors */
-enum vlapic_accept vlapic_accept(struct vlapic *v, uint8_t vector);
+enum vlapic_accept vlapic_accept(struct vlapic *v, uint8_t vector, bool level);
 enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, unsigned int lvt);
 void vlapic_error(struct vlapic *v, uint32_t esr_bits);
 uint32_t vlapic_update_ppr(struct vlapic *v);
 void vlapic_eoi(struct vlapic *v);
+
+/* lint.c: the LINT0/LINT1 pins */
+void vlapic_lint_lvt_written(struct vlapic *v, unsigned int off, uint32_t old);
+void vlapic_lint_eoi(struct vlapic *v, uint8_t vector);
+
+/* nmi.c: raise the NMI request, whatever the APIC's state (the callers check it) */
+void vlapic_nmi_raise(struct vlapic *v);
 
 /* ipi.c */
 void vlapic_icr_write(struct vlapic *v, uint32_t lo, uint32_t hi);

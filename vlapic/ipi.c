@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Interprocessor interrupts (SDM 11.6) for a single vCPU: fixed IPIs that reach this APIC are
- * delivered into its IRR; INIT and SIPI, and IPIs for other (nonexistent) processors, are accepted
- * without effect; lowest priority, SMI and NMI are not delivered and say so once.
+ * Interprocessor interrupts (SDM 11.6) for a single vCPU: fixed and lowest-priority IPIs that
+ * reach this APIC are delivered into its IRR (with one processor, lowest priority picks this
+ * one), NMIs raise its NMI request; INIT and SIPI, and IPIs for other (nonexistent) processors,
+ * are accepted without effect; SMI and the reserved modes are not delivered and say so once.
  */
 #include "vlapic/internal.h"
 
@@ -52,11 +53,21 @@ static void send(struct vlapic *v, uint32_t lo, uint32_t dest)
 
 	switch (lo & VLAPIC_ICR_DELIVERY) {
 	case VLAPIC_ICR_FIXED:
+	case VLAPIC_ICR_LOWEST:
 		/* SDM 11.5.3: the sender flags vectors 0-15; a receiver (self) flags them too */
 		if (vector < 16)
 			vlapic_error(v, VLAPIC_ESR_SEND_ILLEGAL);
 		if (self)
-			vlapic_accept(v, vector);
+			vlapic_accept(v, vector, false);
+		return;
+	case VLAPIC_ICR_NMI:
+		/*
+		 * SDM 11.6.1: the vector is ignored; NMIs are edge-triggered. SDM table 11-3 calls
+		 * NMI with the self and all-including-self shorthands invalid (undefined); KVM
+		 * delivers it, and Linux sends its self NMI that way.
+		 */
+		if (self)
+			vlapic_nmi_raise(v);
 		return;
 	case VLAPIC_ICR_INIT:
 	case VLAPIC_ICR_SIPI:

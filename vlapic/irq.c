@@ -4,7 +4,9 @@
  * EOI. All state lives in the register page, where virtual-interrupt delivery also updates it
  * (SDM 29.2), so the vlapic and the CPU never disagree. An interrupt moves IRR -> ISR exactly
  * once (vlapic_ack or the CPU's own delivery) and leaves ISR exactly once (EOI): never lost,
- * never delivered twice. Only edge-triggered interrupts exist here, so TMR stays 0.
+ * never delivered twice. TMR records each posted vector's trigger mode (SDM 11.8.4); the EOI of a
+ * level-triggered vector is broadcast to the IOAPIC (SDM 11.8.5) and ends the remote IRR of a
+ * level-triggered LINT pin (lint.c).
  */
 #include "vlapic/internal.h"
 
@@ -103,6 +105,21 @@ bool vlapic_ack(struct vlapic *v, uint8_t vector)
 	return true;
 }
 
+/*
+ * The EOI of a level-triggered vector (TMR set): a LINT pin waiting on it may deliver again, and
+ * SDM 11.8.5 broadcasts it to the IOAPICs unless SVR suppresses the broadcast (SDM 11.8.5.1: the
+ * guest then EOIs the IOAPIC entry itself, through its EOI register). Last, since the broadcast
+ * may post the vector again at once (vlapic_set_irq from inside eoi_broadcast).
+ */
+static void eoi_level(struct vlapic *v, uint8_t vector)
+{
+	if (!vec_test(v, VLAPIC_REG_TMR, vector))
+		return;
+	vlapic_lint_eoi(v, vector);
+	if (!(vlapic_get_reg(v, VLAPIC_REG_SVR) & VLAPIC_SVR_EOI_SUPP))
+		v->ops->eoi_broadcast(v->ctx, vector);
+}
+
 /* SDM 11.8.5: EOI retires the highest in-service vector; a lower one may then be delivered. */
 void vlapic_eoi(struct vlapic *v)
 {
@@ -114,17 +131,39 @@ void vlapic_eoi(struct vlapic *v)
 	}
 	vec_clear(v, VLAPIC_REG_ISR, isrv);
 	vlapic_update_ppr(v);
+	eoi_level(v, (uint8_t)isrv);
 	if (vlapic_highest_pending(v) >= 0)
 		v->ops->interrupt_pending(v->ctx);
 }
 
 /*
- * A fixed, edge-triggered interrupt for this APIC. SDM 11.5.3: vectors 0-15 are never set in
- * IRR, they are a "receive illegal vector" error; SDM 11.4.7.2: a software-disabled APIC
- * accepts no new interrupts (KVM drops them too). A vector already in IRR is coalesced, as on
- * hardware: IRR is a bit per vector, not a counter.
+ * Virtual-interrupt delivery has done the EOI itself (SDM 29.1.4: ISR, SVI and PPR) and exited
+ * because the EOI-exit bitmap holds the vector: the level-triggered rest is ours.
  */
-enum vlapic_accept vlapic_accept(struct vlapic *v, uint8_t vector)
+void vlapic_eoi_exit(struct vlapic *v, uint8_t vector)
+{
+	vec_clear(v, VLAPIC_REG_ISR, vector);
+	vlapic_update_ppr(v);
+	eoi_level(v, vector);
+	if (vlapic_highest_pending(v) >= 0)
+		v->ops->interrupt_pending(v->ctx);
+}
+
+uint32_t vlapic_tmr(const struct vlapic *v, unsigned int i)
+{
+	return vlapic_get_reg(v, VLAPIC_REG_TMR + (i & 7) * 0x10);
+}
+
+/*
+ * A fixed interrupt for this APIC, edge- or level-triggered. SDM 11.5.3: vectors 0-15 are never
+ * set in IRR, they are a "receive illegal vector" error; SDM 11.4.7.2: a software-disabled APIC
+ * accepts no new interrupts (KVM drops them too). A vector already in IRR is coalesced, as on
+ * hardware: IRR is a bit per vector, not a counter. SDM 11.8.4: acceptance sets the vector's TMR
+ * bit for a level-triggered interrupt and clears it for an edge-triggered one; a coalesced one
+ * only ever sets it, so that the EOI a level-triggered source waits for is never lost (an edge
+ * source minds no extra broadcast).
+ */
+enum vlapic_accept vlapic_accept(struct vlapic *v, uint8_t vector, bool level)
 {
 	if (vlapic_mode(v) == VLAPIC_MODE_DISABLED || !vlapic_sw_enabled(v))
 		return VLAPIC_DROPPED;
@@ -132,11 +171,26 @@ enum vlapic_accept vlapic_accept(struct vlapic *v, uint8_t vector)
 		vlapic_error(v, VLAPIC_ESR_RECV_ILLEGAL);
 		return VLAPIC_DROPPED;
 	}
-	if (vec_test(v, VLAPIC_REG_IRR, vector))
+	if (vec_test(v, VLAPIC_REG_IRR, vector)) {
+		if (level && !vec_test(v, VLAPIC_REG_TMR, vector)) {
+			vec_set(v, VLAPIC_REG_TMR, vector);
+			/* the glue follows TMR in the EOI-exit bitmap */
+			v->ops->interrupt_pending(v->ctx);
+		}
 		return VLAPIC_COALESCED;
+	}
+	if (level)
+		vec_set(v, VLAPIC_REG_TMR, vector);
+	else
+		vec_clear(v, VLAPIC_REG_TMR, vector);
 	vec_set(v, VLAPIC_REG_IRR, vector);
 	v->ops->interrupt_pending(v->ctx);
 	return VLAPIC_POSTED;
+}
+
+bool vlapic_set_irq(struct vlapic *v, uint8_t vector, bool level)
+{
+	return vlapic_accept(v, vector, level) != VLAPIC_DROPPED;
 }
 
 /* An interrupt raised by a local source through its LVT (timer, error) */
@@ -146,7 +200,7 @@ enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, unsigned int lvt)
 
 	if (entry & VLAPIC_LVT_MASKED)
 		return VLAPIC_DROPPED;
-	return vlapic_accept(v, entry & VLAPIC_LVT_VECTOR);
+	return vlapic_accept(v, entry & VLAPIC_LVT_VECTOR, false);
 }
 
 /*
@@ -163,5 +217,5 @@ void vlapic_error(struct vlapic *v, uint32_t esr_bits)
 	if ((lvt & VLAPIC_LVT_VECTOR) < 16)
 		v->esr_pending |= VLAPIC_ESR_RECV_ILLEGAL;
 	else
-		vlapic_accept(v, lvt & VLAPIC_LVT_VECTOR);
+		vlapic_accept(v, lvt & VLAPIC_LVT_VECTOR, false);
 }

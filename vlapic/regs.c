@@ -42,8 +42,10 @@ static const uint8_t reg_access[64] = {
 	[0x3f] = X2W,			/* SELF IPI: x2APIC only */
 };
 
-/* Writable bits of the LVTs (SDM 11.5.1 figure 11-8). Delivery status and remote IRR read 0:
- * nothing is ever in flight here. */
+/*
+ * Writable bits of the LVTs (SDM 11.5.1 figure 11-8). Delivery status reads 0: nothing is ever
+ * in flight here. Remote IRR (LINT only) is the vLAPIC's own (lint.c).
+ */
 #define LVT_TIMER_BITS	(VLAPIC_LVT_VECTOR | VLAPIC_LVT_MASKED | VLAPIC_TIMER_PERIODIC)
 #define LVT_DM_BITS	(VLAPIC_LVT_VECTOR | VLAPIC_LVT_DELIVERY | VLAPIC_LVT_MASKED)
 #define LVT_LINT_BITS	(LVT_DM_BITS | VLAPIC_LVT_POLARITY | VLAPIC_LVT_LEVEL)
@@ -129,6 +131,8 @@ static uint32_t lvt_bits(const struct vlapic *v, unsigned int off)
 
 static void lvt_write(struct vlapic *v, unsigned int off, uint32_t val)
 {
+	uint32_t old = vlapic_get_reg(v, off);
+
 	val &= lvt_bits(v, off);
 	/* SDM 11.4.7.2: the mask bits can't be cleared while the APIC is software-disabled */
 	if (!vlapic_sw_enabled(v))
@@ -143,6 +147,8 @@ static void lvt_write(struct vlapic *v, unsigned int off, uint32_t val)
 		vlapic_timer_lvtt_write(v, val);
 	}
 	vlapic_set_reg(v, off, val);
+	if (off == VLAPIC_REG_LVT_LINT0 || off == VLAPIC_REG_LVT_LINT1)
+		vlapic_lint_lvt_written(v, off, old);
 }
 
 /*

@@ -22,6 +22,8 @@ bool vlapic_init(struct vlapic *v, const struct vlapic_config *cfg, const struct
 	v->regs = page;
 	v->cfg = *cfg;
 	v->logged_once = 0;
+	v->lint_level = 0;
+	v->nmi_pending = false;
 	v->stats = (struct vlapic_stats){ 0 };
 	v->timer = (struct vlapic_timer){ .backend = VLAPIC_BACKEND_NONE };
 	/* k: see "Timer base rate" in vlapic.h */

@@ -30,22 +30,33 @@
  *    allows, without it intercept every read; writes: let 0x808 (TPR) and, with
  *    virtual-interrupt delivery, 0x80b (EOI) and 0x83f (SELF IPI) through, intercept the rest.
  *    (xAPIC TMCCT and PPR reads give APIC-access exits.)
- *    EOI-exit bitmap all clear: every interrupt here is edge-triggered.
+ *    EOI-exit bitmap (virtual-interrupt delivery): the TMR, words vlapic_tmr(0..7), so that the
+ *    EOI of every level-triggered vector exits (reason 45) to vlapic_eoi_exit. TMR changes only
+ *    where interrupt_pending is called: re-read it then.
  *  - every VM exit, first: the host's handler of an acknowledged external interrupt, then
  *    vlapic_timer_check with the TSC the exit read (it is the preemption-timer exit's and the
  *    host timer interrupt's whole handler).
  *  - APIC-access exit: decode (mmio_decode.h), vlapic_mmio_read / vlapic_mmio_write, RIP += len.
  *    APIC-write exit: vlapic_apic_write. RDMSR/WRMSR of our MSRs: vlapic_msr_read / _write,
  *    #GP on false. TPR-below-threshold exit: nothing beyond re-evaluating injection.
- *  - HLT exit: if vlapic_highest_pending() >= 0 resume the guest at once (Bochs does not wake
- *    a halted guest for a pending virtual interrupt); else vlapic_vcpu_blocking, sleep (sti;
- *    hlt) until a host interrupt, vlapic_timer_check, vlapic_vcpu_unblocking.
- *  - before every VM entry: with virtual-interrupt delivery, RVI = vlapic_highest_irr() (0 if
+ *  - HLT exit: if vlapic_highest_pending() >= 0, vlapic_nmi_pending() or
+ *    vlapic_extint_pending() resume the guest at once (Bochs does not wake a halted guest for a
+ *    pending virtual interrupt); else vlapic_vcpu_blocking, sleep (sti; hlt) until a host
+ *    interrupt, vlapic_timer_check, vlapic_vcpu_unblocking.
+ *  - before every VM entry, in this order (SDM 6.9: NMI before maskable interrupts):
+ *    vlapic_nmi_pending(): inject an NMI and vlapic_nmi_ack() when the guest isn't blocking
+ *    NMIs, else ask for an NMI window. vlapic_extint_pending(): the 8259 holds INTR: when the
+ *    guest can take an external interrupt, take the vector by an INTA cycle from the 8259 and
+ *    inject it (never through RVI: it is not in IRR), else ask for an interrupt window. Then
+ *    the APIC's vectors: with virtual-interrupt delivery, RVI = vlapic_highest_irr() (0 if
  *    none); without it, vector = vlapic_highest_pending(): if >= 0 and the guest can take it,
  *    inject it and vlapic_ack() it, else request an interrupt window; and set the TPR threshold
  *    to the class of vlapic_highest_irr() when TPR blocks it (that class <= vlapic_tpr()'s),
  *    else 0. Then vlapic_timer_entry, and last the VMX-preemption timer value from the deadline
  *    hv_timer_arm was given.
+ *  - the chipset (one vCPU): an IOAPIC fixed or lowest-priority message is vlapic_set_irq, an
+ *    IOAPIC NMI message vlapic_nmi, an ExtINT message or the 8259's INTR output vlapic_lint(0),
+ *    the NMI line vlapic_lint(1); eoi_broadcast ends the IOAPIC's remote IRR.
  *  - apic_base_changed (disable, x2APIC switch): at the next entry set RVI and SVI from
  *    vlapic_highest_irr() and vlapic_highest_isr(): a disable resets the page.
  */
@@ -134,12 +145,17 @@ struct vlapic_ops {
 	void (*sw_timer_arm)(void *ctx, uint64_t deadline);
 	void (*sw_timer_cancel)(void *ctx);
 	/*
-	 * IRR holds a vector that may be deliverable now (a vector was posted, or PPR dropped), or
-	 * the guest wrote TPR: with virtual-interrupt delivery set RVI from vlapic_highest_irr();
-	 * without it, inject vlapic_highest_pending() or ask for an interrupt window, and set the
-	 * TPR threshold anew, before the next VM entry.
+	 * Something may be deliverable now: a vector was posted (or TMR changed), PPR dropped, the
+	 * guest wrote TPR, the NMI request rose or an ExtINT pin is active. Before the next VM
+	 * entry, decide delivery anew as "How the glue drives it" says.
 	 */
 	void (*interrupt_pending)(void *ctx);
+	/*
+	 * The guest EOIed `vector`, which was level-triggered (TMR set), and SVR doesn't suppress
+	 * the broadcast (SDM 11.8.5): the IOAPIC clears remote IRR of its entries with that vector.
+	 * It may post again at once (vlapic_set_irq) if the line is still asserted.
+	 */
+	void (*eoi_broadcast)(void *ctx, uint8_t vector);
 	/*
 	 * The guest wrote IA32_APIC_BASE: switch the VMCS controls, the MSR bitmap and the
 	 * APIC-access page for `mode` at physical address `base`. Returning false refuses the
@@ -166,6 +182,8 @@ struct vlapic_stats {
 	int64_t lateness_min;		/* entry TSC - deadline before the wait: < 0 = early */
 	int64_t lateness_max;		/*   (both valid once lateness_samples > 0) */
 	uint64_t wait_tsc;		/* ticks spent holding the guest back to a deadline */
+	uint64_t nmis;			/* NMI requests raised (the latch was clear) */
+	uint64_t nmis_coalesced;	/* NMI requests merged into one still pending */
 };
 
 /* Timer state: private to vlapic/ */
@@ -201,6 +219,8 @@ struct vlapic {
 	uint64_t apic_base;		/* IA32_APIC_BASE as the guest reads it */
 	uint32_t esr_pending;		/* errors since the last ESR write (SDM 11.5.3) */
 	uint32_t logged_once;		/* one-time diagnostics already given */
+	uint8_t lint_level;		/* LINT0/LINT1 levels (bits 0/1) the chipset drives */
+	bool nmi_pending;		/* the NMI request latch (nmi.c) */
 	struct vlapic_timer timer;
 	struct vlapic_stats stats;
 };
@@ -263,6 +283,36 @@ int vlapic_highest_isr(struct vlapic *v);
 int vlapic_highest_pending(struct vlapic *v);
 bool vlapic_ack(struct vlapic *v, uint8_t vector);
 uint32_t vlapic_tpr(const struct vlapic *v);
+
+/*
+ * Virtualized EOI exit (reason 45): the CPU has retired `vector` from ISR (SDM 29.1.4) and exits
+ * because its EOI-exit bitmap bit is set; this does the rest (LINT remote IRR, EOI broadcast).
+ * vlapic_tmr: TMR bits 32*i+31..32*i (i = 0..7), for the EOI-exit bitmap.
+ */
+void vlapic_eoi_exit(struct vlapic *v, uint8_t vector);
+uint32_t vlapic_tmr(const struct vlapic *v, unsigned int i);
+
+/*
+ * Inputs from the chipset. vlapic_set_irq: a fixed (or, one vCPU, lowest-priority) interrupt
+ * message; `level`: level-triggered, its EOI is broadcast. Vectors 0-15 set ESR "receive illegal
+ * vector" (SDM 11.5.3). False if it was dropped (illegal vector, APIC software- or
+ * hardware-disabled); true if it is in IRR, new or merged.
+ * vlapic_nmi: an NMI message (IOAPIC entry in NMI mode); dropped while the APIC is hardware-
+ * disabled. vlapic_lint: the electrical level of pin LINT0 (0) or LINT1 (1); the LVT decides what
+ * it does (lint.c), both edges and levels count, so call it on every change.
+ */
+bool vlapic_set_irq(struct vlapic *v, uint8_t vector, bool level);
+void vlapic_nmi(struct vlapic *v);
+void vlapic_lint(struct vlapic *v, unsigned int pin, bool level);
+
+/*
+ * For delivery. vlapic_nmi_pending: the NMI request is up; vlapic_nmi_ack: the glue set up its
+ * injection (the request drops; the CPU or the glue blocks NMIs until the guest's IRET).
+ * vlapic_extint_pending: an ExtINT pin is active: the vector comes from the 8259 (INTA).
+ */
+bool vlapic_nmi_pending(const struct vlapic *v);
+void vlapic_nmi_ack(struct vlapic *v);
+bool vlapic_extint_pending(struct vlapic *v);
 
 /*
  * The timer. vlapic_timer_check: fire the timer if it is due at host TSC `now`; call it on every

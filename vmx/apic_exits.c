@@ -13,6 +13,7 @@
 #include "vlapic/vlapic.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/exit.h"
+#include "vmx/intr_deliver.h"
 #include "vmx/guest_mem.h"
 #include "vmx/vmx_ops.h"
 
@@ -44,6 +45,14 @@ enum vcpu_action handle_interrupt_window(struct vcpu *v)
 	return VCPU_RESUME;
 }
 
+/* Exit 8 (SDM 26.7.6): the guest's virtual-NMI blocking is gone; inject the pending NMI. */
+enum vcpu_action handle_nmi_window(struct vcpu *v)
+{
+	(void)v;
+	glue.irq_dirty = true;
+	return VCPU_RESUME;
+}
+
 /* The guest lowered TPR below the threshold we set for a held-back vector: try it again. */
 enum vcpu_action handle_tpr_below_threshold(struct vcpu *v)
 {
@@ -52,10 +61,13 @@ enum vcpu_action handle_tpr_below_threshold(struct vcpu *v)
 	return VCPU_RESUME;
 }
 
-/* Only for vectors set in the EOI-exit bitmap, which tickvisor leaves clear: nothing to do. */
+/*
+ * EOI-induced exit (reason 45, SDM 29.1.4): the EOI-exit bitmap holds every level-triggered
+ * vector; the CPU has done the EOI, the vLAPIC broadcasts it. Qualification 7:0: the vector.
+ */
 enum vcpu_action handle_virtualized_eoi(struct vcpu *v)
 {
-	(void)v;
+	vlapic_eoi_exit(&glue.lapic, (uint8_t)(v->exit_qual & 0xff));
 	return VCPU_RESUME;
 }
 
@@ -119,15 +131,15 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 	struct vlapic *l = &glue.lapic;
 
 	vcpu_skip_instruction(v);
+	/* apic_glue_after_exit has checked the timer on this exit */
+	if (intr_deliver_wakes(vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) || v->event_pending)
+		return VCPU_RESUME;
 	if (!(vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
-		pr_err("guest executed HLT with interrupts disabled (RFLAGS.IF = 0): nothing but "
-		       "an NMI could wake it\n");
+		pr_err("guest executed HLT with interrupts disabled (RFLAGS.IF = 0) and no NMI "
+		       "pending: nothing but an NMI could wake it\n");
 		vcpu_dump(v);
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}
-	/* apic_glue_after_exit has checked the timer on this exit */
-	if (vlapic_highest_pending(l) >= 0 || v->event_pending)
-		return VCPU_RESUME;
 	vlapic_vcpu_blocking(l, v->exit_tsc);
 	if (!glue.sw_armed) {
 		vlapic_vcpu_unblocking(l);
@@ -136,11 +148,11 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 		vcpu_dump(v);
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}
-	while (vlapic_highest_pending(l) < 0) {
+	while (!intr_deliver_wakes(true)) {
 		sti_hlt();	/* the host timer (or any host interrupt) ends the sleep */
 		cli();
 		apic_glue_timer_check(rdtsc());
-		if (!glue.sw_armed && vlapic_highest_pending(l) < 0)
+		if (!glue.sw_armed && !intr_deliver_wakes(true))
 			break;	/* the timer was disarmed meanwhile: nothing left to wait for */
 	}
 	vlapic_vcpu_unblocking(l);

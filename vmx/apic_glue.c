@@ -9,7 +9,7 @@
 #include "vmx/apic_glue_internal.h"
 #include "vmx/caps.h"
 #include "vmx/hypercall_abi.h"
-#include "vmx/msr_bitmap.h"
+#include "vmx/intr_deliver.h"
 #include "vmx/vmx_ops.h"
 
 #define MAXPHYADDR_DEFAULT	36
@@ -74,63 +74,12 @@ static void op_interrupt_pending(void *ctx)
 	glue.irq_dirty = true;
 }
 
-/*
- * x2APIC MSR intercepts (SDM 29.5). With "virtualize x2APIC mode" and APIC-register
- * virtualization, an RDMSR of any MSR in 0x800-0x8ff that the bitmap lets through reads the
- * virtual-APIC page, reserved and write-only ones too: only the registers whose value the page
- * holds go through (vlapic_x2apic_read_passthrough: not TMCCT, not PPR without virtual-interrupt
- * delivery, and none whose read must raise #GP). Without APIC-register virtualization a read
- * that doesn't exit would reach the host's own x2APIC: every read exits. Writes of TPR, and with
- * virtual-interrupt delivery of EOI and SELF_IPI, are virtualized; every other write exits so
- * the vLAPIC acts on it.
- */
-static void x2apic_intercepts(bool x2apic)
+/* The vIOAPIC ends remote IRR of its entries with `vector` (no chipset: nothing to end). */
+static void op_eoi_broadcast(void *ctx, uint8_t vector)
 {
-	bool virt = x2apic && (glue.vcpu->proc2 & PROC2_VIRTUALIZE_X2APIC);
-
-	for (uint32_t msr = VLAPIC_MSR_X2APIC_FIRST; msr <= VLAPIC_MSR_X2APIC_LAST; msr++) {
-		bool read_exits = !(virt && glue.arv &&
-				    vlapic_x2apic_read_passthrough(msr, glue.vid));
-		bool write_exits = !(virt && (msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_TPR) ||
-			(glue.vid && (msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_EOI) ||
-				      msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_SELF_IPI)))));
-
-		msr_bitmap_set(glue.msr_bitmap, msr, read_exits, write_exits);
-	}
-}
-
-/*
- * SDM 29.2 / 27.2.1.1: "virtualize APIC accesses" (xAPIC MMIO) and "virtualize x2APIC mode"
- * exclude each other; pick by the guest's APIC mode. A relocated xAPIC base is refused: the
- * APIC-access page sits at the default base in the EPT.
- */
-static bool op_apic_base_changed(void *ctx, enum vlapic_mode mode, uint64_t base)
-{
-	struct vcpu *v = glue.vcpu;
-	uint32_t proc2 = v->proc2;
-
 	(void)ctx;
-	if (mode == VLAPIC_MODE_XAPIC && base != VLAPIC_BASE_DEFAULT) {
-		pr_warn("vlapic: the guest moved the xAPIC to %#lx: not supported, #GP\n", base);
-		return false;
-	}
-	proc2 &= ~(PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_VIRTUALIZE_X2APIC);
-	if (mode == VLAPIC_MODE_X2APIC)
-		proc2 |= vmx_caps.proc2 & PROC2_VIRTUALIZE_X2APIC;
-	else
-		proc2 |= PROC2_VIRTUALIZE_APIC_ACCESSES;
-	v->proc2 = proc2;
-	vmwrite(VMCS_PROC_CONTROLS2, proc2);
-	x2apic_intercepts(mode == VLAPIC_MODE_X2APIC);
-	/*
-	 * The vLAPIC resets its page on a disable, after this returns: RVI and SVI must follow the
-	 * page, or a stale SVI holds VPPR up (SDM 29.1.3) and blocks lower vectors for good.
-	 */
-	glue.intr_status_stale = glue.vid;
-	glue.irq_dirty = true;
-	pr_debug("vlapic: guest APIC now %s\n", mode == VLAPIC_MODE_X2APIC ? "x2APIC" :
-		 mode == VLAPIC_MODE_XAPIC ? "xAPIC" : "disabled");
-	return true;
+	if (glue.chipset.eoi_broadcast)
+		glue.chipset.eoi_broadcast(glue.chipset.ctx, vector);
 }
 
 static void op_log(void *ctx, enum vlapic_log_level level, const char *msg)
@@ -151,7 +100,8 @@ static const struct vlapic_ops ops = {
 	.sw_timer_arm = op_sw_arm,
 	.sw_timer_cancel = op_sw_cancel,
 	.interrupt_pending = op_interrupt_pending,
-	.apic_base_changed = op_apic_base_changed,
+	.eoi_broadcast = op_eoi_broadcast,
+	.apic_base_changed = apic_base_switch,
 	.log = op_log,
 };
 
@@ -232,6 +182,7 @@ bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t vi
 		pr_err("vlapic: bad configuration (TSC %lu Hz)\n", cfg.tsc_hz);
 		return false;
 	}
+	intr_deliver_init(v);
 	irq_register(VEC_HOST_TIMER, host_timer_irq);
 	return true;
 }
@@ -250,103 +201,12 @@ void apic_glue_describe(void)
 		"event injection with interrupt-window exiting, emulated EOI",
 		glue.arv ? "APIC-register virtualization (APIC-write exits)" :
 		"APIC-access exits with instruction decoding");
-}
-
-/*
- * Virtual-interrupt delivery: RVI = the highest IRR vector (SDM 29.2.1); the CPU does the rest,
- * SVI included, except after an IA32_APIC_BASE change: SVI is then the highest ISR vector of the
- * page as the vLAPIC left it (none after a disable).
- */
-static void deliver_vid(void)
-{
-	int vec = vlapic_highest_irr(&glue.lapic), isv;
-	uint64_t status = vmread(VMCS_GUEST_INTR_STATUS);
-
-	status = (status & ~0xffull) | (vec > 0 ? (uint64_t)vec : 0);
-	if (glue.intr_status_stale) {
-		isv = vlapic_highest_isr(&glue.lapic);
-		status = (status & ~0xff00ull) | (isv > 0 ? (uint64_t)isv << 8 : 0);
-		glue.intr_status_stale = false;
-	}
-	vmwrite(VMCS_GUEST_INTR_STATUS, status);
-}
-
-static void set_window(struct vcpu *v, bool open)
-{
-	uint32_t proc = open ? v->proc | PROC_INTR_WINDOW_EXITING :
-			v->proc & ~PROC_INTR_WINDOW_EXITING;
-
-	if (proc == v->proc)
-		return;
-	v->proc = proc;
-	vmwrite(VMCS_PROC_CONTROLS, proc);
-}
-
-/*
- * The TPR threshold: a TPR-below-threshold exit comes when the guest lowers TPR's class below it
- * (SDM vol. 3C 30.1.2, TPR virtualization). It is the class of the highest IRR vector when TPR
- * holds that vector back, else 0, as in KVM's update_cr8_intercept: VM entry requires it to be
- * at most TPR's class (27.2.1.1, with "virtualize APIC accesses" off: the entry fails), and with
- * APIC accesses virtualized a higher one makes a TPR-below-threshold exit right after the entry
- * (27.7.7), again and again while an in-service vector, not TPR, holds the vector back.
- */
-static void update_tpr_threshold(void)
-{
-	int irr = vlapic_highest_irr(&glue.lapic);
-	uint32_t class = irr > 0 ? (uint32_t)irr >> 4 : 0;
-	uint32_t thr = class <= vlapic_tpr(&glue.lapic) >> 4 ? class : 0;
-
-	if (thr == glue.tpr_threshold)
-		return;
-	glue.tpr_threshold = thr;
-	vmwrite(VMCS_TPR_THRESHOLD, thr);
-}
-
-/*
- * Event injection (SDM 27.6): only when the guest can take an external interrupt now
- * (RFLAGS.IF = 1, no STI/MOV-SS shadow, SDM 26.3.1.5); else an interrupt-window exit brings
- * us back the moment it can. An event already queued for the entry goes first, and the window
- * brings us back after it.
- */
-static void deliver_inject(struct vcpu *v)
-{
-	bool open = true;
-	int vec;
-
-	if (!v->event_pending) {
-		vec = vlapic_highest_pending(&glue.lapic);
-		if (vec < 0) {
-			open = false;
-			glue.irq_dirty = false;
-		} else if ((vmread(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
-			   !(vmread(VMCS_GUEST_INTERRUPTIBILITY) &
-			     (INTERRUPTIBILITY_STI | INTERRUPTIBILITY_MOV_SS))) {
-			vmwrite(VMCS_ENTRY_INTR_INFO,
-				INTR_INFO_VALID | INTR_TYPE_EXT_INTR | (uint32_t)vec);
-			vlapic_ack(&glue.lapic, (uint8_t)vec);
-			v->event_pending = true;
-			open = false;
-			/*
-			 * Decide again at the next entry only if IRR holds more; an EOI, a new
-			 * vector or a TPR write says so itself (interrupt_pending).
-			 */
-			glue.irq_dirty = vlapic_highest_irr(&glue.lapic) >= 0;
-		}
-	}
-	update_tpr_threshold();
-	set_window(v, open);
+	pr_info("vLAPIC NMIs: %s\n", intr_deliver_nmi_mechanism());
 }
 
 void apic_glue_before_entry(struct vcpu *v)
 {
-	if (glue.irq_dirty) {
-		if (glue.vid) {
-			deliver_vid();
-			glue.irq_dirty = false;
-		} else {
-			deliver_inject(v);
-		}
-	}
+	intr_deliver_before_entry(v);
 	vlapic_timer_entry(&glue.lapic);
 }
 
@@ -356,8 +216,20 @@ void apic_glue_before_entry(struct vcpu *v)
  */
 void apic_glue_after_exit(struct vcpu *v)
 {
+	intr_deliver_after_exit(v);
 	if (apic_glue_timer_check(v->exit_tsc))
 		glue.timer_exits++;
+}
+
+void apic_glue_set_chipset(const struct apic_glue_chipset *c)
+{
+	glue.chipset = *c;
+	glue.irq_dirty = true;
+}
+
+struct vlapic *apic_glue_vlapic(void)
+{
+	return &glue.lapic;
 }
 
 void apic_glue_cpuid_features(uint32_t *ecx)
@@ -434,5 +306,7 @@ void apic_glue_print_stats(void)
 	if (t->lateness_samples)
 		kprintf(", lateness before wait min %ld max %ld TSC ticks over %lu interrupts",
 			t->lateness_min, t->lateness_max, t->lateness_samples);
-	kprintf("\n");
+	kprintf("\ntickvisor: vLAPIC NMIs: %lu raised, %lu merged into a pending one, %lu "
+		"injected; %lu ExtINT vectors injected\n", t->nmis, t->nmis_coalesced,
+		glue.nmis_injected, glue.extints_injected);
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The VMX side of the virtual LAPIC: implements vlapic/'s ops on the VMCS and the host LAPIC,
- * delivers its interrupts (virtual-interrupt delivery or event injection) and owns the exits
- * that belong to the APIC: APIC access/write, virtualized EOI, TPR below threshold, the
- * preemption timer, external interrupts, the interrupt window and HLT.
+ * The VMX side of the virtual LAPIC: implements vlapic/'s ops on the VMCS and the host LAPIC
+ * (apic_glue.c, apic_base_switch.c), delivers its interrupts, NMIs and the 8259's ExtINT vectors
+ * (intr_deliver.c) and owns the exits that belong to the APIC: APIC access/write, virtualized
+ * EOI, TPR below threshold, the preemption timer, external interrupts, the interrupt and NMI
+ * windows and HLT (apic_exits.c).
  */
 #ifndef VMX_APIC_GLUE_H
 #define VMX_APIC_GLUE_H
@@ -15,6 +16,23 @@
 #include "vmx/vcpu.h"
 
 struct tv_stats;
+struct vlapic;
+
+/* The guest's interrupt chipset as the vLAPIC sees it (one vCPU). */
+struct apic_glue_chipset {
+	/*
+	 * INTA: the 8259 pair's vector for the interrupt it is raising on INTR (its spurious
+	 * vector when the request went away), and its ISR/IRR move on as for a CPU's INTA cycle.
+	 * Called only while vlapic_extint_pending(), at the entry that injects it.
+	 */
+	uint8_t (*extint_ack)(void *ctx);
+	/*
+	 * vlapic_ops.eoi_broadcast: the EOI of level-triggered `vector`; the vIOAPIC clears remote
+	 * IRR of its entries with that vector (and may send again through vlapic_set_irq).
+	 */
+	void (*eoi_broadcast)(void *ctx, uint8_t vector);
+	void *ctx;
+};
 
 /*
  * Creates the vCPU's vLAPIC on `virtual_apic` (the virtual-APIC page) and remembers the MSR
@@ -24,6 +42,14 @@ bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t vi
 		    uint8_t *msr_bitmap);
 /* Prints which timer backend and which interrupt-delivery path are in use. */
 void apic_glue_describe(void);
+/*
+ * Connects the chipset (after apic_glue_init, before the first entry). Its inputs go straight
+ * to the vLAPIC, apic_glue_vlapic(): vlapic_set_irq (IOAPIC fixed/lowest-priority messages),
+ * vlapic_nmi (IOAPIC NMI messages), vlapic_lint(0, level) (the 8259's INTR, the virtual wire;
+ * IOAPIC ExtINT entries too), vlapic_lint(1, level) (the NMI line).
+ */
+void apic_glue_set_chipset(const struct apic_glue_chipset *c);
+struct vlapic *apic_glue_vlapic(void);
 
 /* The run loop's two hooks: right before every VM entry, right after every VM exit. */
 void apic_glue_before_entry(struct vcpu *v);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* State shared by apic_glue.c (ops, delivery) and apic_exits.c (the APIC's exit handlers). */
+/*
+ * State shared by the VMX side of the vLAPIC: apic_glue.c (the vLAPIC's ops, setup), intr_deliver.c
+ * (interrupt delivery), apic_base_switch.c (IA32_APIC_BASE) and apic_exits.c (the exits).
+ */
 #ifndef VMX_APIC_GLUE_INTERNAL_H
 #define VMX_APIC_GLUE_INTERNAL_H
 
@@ -7,20 +10,27 @@
 #include <stdint.h>
 
 #include "vlapic/vlapic.h"
+#include "vmx/apic_glue.h"
 
 struct apic_glue {
 	struct vlapic lapic;
 	struct vcpu *vcpu;
+	struct apic_glue_chipset chipset;	/* zeroes until apic_glue_set_chipset */
 	uint8_t *msr_bitmap;
 	bool vid;		/* virtual-interrupt delivery in use */
 	bool arv;		/* APIC-register virtualization in use */
+	bool vnmi;		/* virtual NMIs and NMI-window exiting in use */
+	bool soft_nmi_blocked;	/* without vnmi: an injected NMI's handler may still run */
 	bool sw_armed;		/* the host LAPIC timer holds it */
 	uint64_t sw_deadline;	/* ... for this TSC */
 	bool host_timer_spent;	/* the host LAPIC timer interrupted since it was last armed */
-	bool irq_dirty;		/* IRR or TPR changed since the last delivery decision */
+	bool irq_dirty;		/* what to deliver may have changed since the last decision */
 	bool intr_status_stale;	/* SVI must be set from the page (IA32_APIC_BASE changed) */
 	uint32_t tpr_threshold;	/* as last written to the VMCS (vmcs.c starts it at 0) */
+	uint64_t eoi_exit[4];	/* the EOI-exit bitmap as last written (vmcs.c: 0) */
 	uint64_t timer_exits;	/* exits that fired the vLAPIC timer */
+	uint64_t nmis_injected;
+	uint64_t extints_injected;
 };
 
 extern struct apic_glue glue;
@@ -30,5 +40,8 @@ extern struct apic_glue glue;
  * holds it. True if the vLAPIC timer fired.
  */
 bool apic_glue_timer_check(uint64_t now);
+
+/* apic_base_switch.c: vlapic_ops.apic_base_changed */
+bool apic_base_switch(void *ctx, enum vlapic_mode mode, uint64_t base);
 
 #endif

@@ -17,11 +17,13 @@ struct control {
 static const struct control pin_controls[] = {
 	{ PIN_EXTINT_EXITING, "external-interrupt exiting", true },
 	{ PIN_NMI_EXITING, "NMI exiting", true },
+	{ PIN_VIRTUAL_NMIS, "virtual NMIs", false },
 	{ PIN_PREEMPTION_TIMER, "VMX-preemption timer", false },
 };
 
 static const struct control proc_controls[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", true },
+	{ PROC_NMI_WINDOW_EXITING, "NMI-window exiting", false },
 	{ PROC_USE_TPR_SHADOW, "use TPR shadow", true },
 	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", true },
 	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", true },
@@ -96,6 +98,8 @@ static void print_optional(void)
 		c->proc2 & PROC2_APIC_REGISTER_VIRT ? "yes" : "no");
 	kprintf("tickvisor:   virtual-interrupt delivery: %s\n",
 		c->proc2 & PROC2_VIRTUAL_INTR_DELIVERY ? "yes" : "no");
+	kprintf("tickvisor:   virtual NMIs and NMI-window exiting: %s\n",
+		(c->pin & PIN_VIRTUAL_NMIS) && (c->proc & PROC_NMI_WINDOW_EXITING) ? "yes" : "no");
 	kprintf("tickvisor:   virtualize x2APIC mode: %s\n",
 		c->proc2 & PROC2_VIRTUALIZE_X2APIC ? "yes" : "no");
 	/* Not enabled yet: it would need INVVPID wherever tickvisor changes guest paging. */

@@ -53,6 +53,7 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_INIT] = handle_ignored_signal,
 	[EXIT_SIPI] = handle_ignored_signal,
 	[EXIT_INTERRUPT_WINDOW] = handle_interrupt_window,
+	[EXIT_NMI_WINDOW] = handle_nmi_window,
 	[EXIT_CPUID] = handle_cpuid,
 	[EXIT_GETSEC] = handle_undefined,
 	[EXIT_HLT] = handle_hlt,

@@ -27,6 +27,7 @@ enum vcpu_action handle_triple_fault(struct vcpu *v);
 enum vcpu_action handle_entry_failure(struct vcpu *v);
 enum vcpu_action handle_external_interrupt(struct vcpu *v);	/* apic_exits.c */
 enum vcpu_action handle_interrupt_window(struct vcpu *v);
+enum vcpu_action handle_nmi_window(struct vcpu *v);
 enum vcpu_action handle_hlt(struct vcpu *v);
 enum vcpu_action handle_preemption_timer(struct vcpu *v);
 enum vcpu_action handle_apic_access(struct vcpu *v);

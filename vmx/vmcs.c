@@ -185,13 +185,20 @@ static void setup_controls(struct vcpu *v, const struct vmcs_pages *p, bool pree
 {
 	const struct vmx_caps *c = &vmx_caps;
 	/* Optional controls that tickvisor turns on only on purpose, below. */
-	const uint32_t pin_opt = PIN_PREEMPTION_TIMER;
+	const uint32_t pin_opt = PIN_PREEMPTION_TIMER | PIN_VIRTUAL_NMIS;
 	const uint32_t proc2_opt = PROC2_VIRTUALIZE_X2APIC | PROC2_APIC_REGISTER_VIRT |
 				   PROC2_VIRTUAL_INTR_DELIVERY | PROC2_ENABLE_VPID;
 
 	v->pin = c->pin & ~pin_opt;
 	if (preemption_timer && c->preemption_timer)
 		v->pin |= PIN_PREEMPTION_TIMER;
+	/*
+	 * Virtual NMIs (SDM 25.6.1; they need NMI exiting, which is on): the CPU tracks the guest's
+	 * NMI blocking until its IRET, and NMI-window exiting, which requires them (27.2.1.1),
+	 * says when it ends. Only both together are of use (intr_deliver.c).
+	 */
+	if ((c->pin & PIN_VIRTUAL_NMIS) && (c->proc & PROC_NMI_WINDOW_EXITING))
+		v->pin |= PIN_VIRTUAL_NMIS;
 	v->proc = c->proc & ~(PROC_INTR_WINDOW_EXITING | PROC_NMI_WINDOW_EXITING);
 	/* The guest starts in xAPIC mode: virtualize APIC accesses, not x2APIC (SDM 27.2.1.1). */
 	v->proc2 = c->proc2 & ~proc2_opt;
@@ -219,6 +226,7 @@ static void setup_controls(struct vcpu *v, const struct vmcs_pages *p, bool pree
 	vmwrite(VMCS_TPR_THRESHOLD, 0);
 	vmwrite(VMCS_EPT_POINTER, v->eptp);
 	if (v->proc2 & PROC2_VIRTUAL_INTR_DELIVERY) {
+		/* no vector is level-triggered yet: intr_deliver.c keeps the bitmap equal to TMR */
 		vmwrite(VMCS_GUEST_INTR_STATUS, 0);
 		for (unsigned int i = 0; i < 4; i++)
 			vmwrite(VMCS_EOI_EXIT_BITMAP0 + 2 * i, 0);

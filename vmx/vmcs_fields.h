@@ -222,6 +222,7 @@
 /* Guest interruptibility state (25.4.2, table 25-3) */
 #define INTERRUPTIBILITY_STI		(1u << 0)
 #define INTERRUPTIBILITY_MOV_SS		(1u << 1)
+#define INTERRUPTIBILITY_NMI		(1u << 3)	/* blocking by (virtual) NMI */
 
 /* Guest activity states (25.4.2) */
 #define ACTIVITY_ACTIVE			0

@@ -56,6 +56,16 @@ static void fake_pending(void *ctx)
 	f->pending_calls++;
 }
 
+static void fake_eoi_broadcast(void *ctx, uint8_t vector)
+{
+	struct fake_env *f = ctx;
+
+	f->eoi_broadcasts++;
+	f->eoi_broadcast_vector = vector;
+	if (f->resend_on_eoi)
+		vlapic_set_irq(&f->v, vector, true);
+}
+
 static bool fake_base_changed(void *ctx, enum vlapic_mode mode, uint64_t base)
 {
 	struct fake_env *f = ctx;
@@ -84,6 +94,7 @@ static const struct vlapic_ops fake_ops = {
 	.sw_timer_arm = fake_sw_arm,
 	.sw_timer_cancel = fake_sw_cancel,
 	.interrupt_pending = fake_pending,
+	.eoi_broadcast = fake_eoi_broadcast,
 	.apic_base_changed = fake_base_changed,
 	.log = fake_log,
 };

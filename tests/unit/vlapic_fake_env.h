@@ -35,6 +35,9 @@ struct fake_env {
 	unsigned int sw_arm_calls;
 	unsigned int sw_cancel_calls;
 	unsigned int pending_calls;
+	unsigned int eoi_broadcasts;
+	uint8_t eoi_broadcast_vector;	/* the last one */
+	bool resend_on_eoi;		/* eoi_broadcast posts it again, level (a held line) */
 	bool base_refuse;		/* apic_base_changed answers false */
 	unsigned int base_calls;
 	enum vlapic_mode base_mode;
