@@ -22,6 +22,20 @@ static int irq_of_pin(unsigned int pin)
 	return (int)pin;
 }
 
+static bool irq0_unmasked(const struct chipset *c)
+{
+	return (c->pic_unmasked & 1u) || (c->ioapic_unmasked & (1u << PIT_GSI));
+}
+
+/* The vPIT's deadline goes to the glue while an edge on IRQ0 can reach the vCPU (chipset.h). */
+static void update_pit_timer(struct chipset *c)
+{
+	if (c->pit_armed && irq0_unmasked(c))
+		c->ops->timer_arm(c->ctx, c->pit_deadline);
+	else
+		c->ops->timer_cancel(c->ctx);
+}
+
 static void update_wanted(struct chipset *c, unsigned int irq)
 {
 	uint16_t bit = (uint16_t)(1u << irq);
@@ -60,6 +74,8 @@ static void pic_mask_changed(void *ctx, unsigned int irq, bool masked)
 		c->pic_unmasked &= (uint16_t)~(1u << irq);
 	else
 		c->pic_unmasked |= (uint16_t)(1u << irq);
+	if (irq == 0)
+		update_pit_timer(c);
 	update_wanted(c, irq);
 }
 
@@ -139,6 +155,8 @@ static void ioapic_mask_changed(void *ctx, unsigned int pin, bool masked)
 		c->ioapic_unmasked &= ~(1u << pin);
 	else
 		c->ioapic_unmasked |= 1u << pin;
+	if (pin == PIT_GSI)
+		update_pit_timer(c);
 	if (irq >= 0)
 		update_wanted(c, (unsigned int)irq);
 }
@@ -167,14 +185,17 @@ static void pit_arm(void *ctx, uint64_t deadline)
 {
 	struct chipset *c = ctx;
 
-	c->ops->timer_arm(c->ctx, deadline);
+	c->pit_armed = true;
+	c->pit_deadline = deadline;
+	update_pit_timer(c);
 }
 
 static void pit_cancel(void *ctx)
 {
 	struct chipset *c = ctx;
 
-	c->ops->timer_cancel(c->ctx);
+	c->pit_armed = false;
+	update_pit_timer(c);
 }
 
 static void pit_irq0(void *ctx)

@@ -15,6 +15,11 @@
  * Edge sources (the vPIT's OUT0, forwarded ISA lines) pulse their lines: low, then high, and
  * leave them high (vpic.h: an edge request is dropped if the line falls before INTA).
  *
+ * The vPIT's deadline is handed on (ops->timer_arm) only while IRQ0 is unmasked at the vPIC or
+ * at the vIOAPIC: an edge that no controller lets through needs no exit of its own. Every exit
+ * still runs chipset_timer_check, so IRR and the counter see every edge at the next exit, and
+ * unmasking arms the held deadline (an overdue one at once).
+ *
  * Forwarding. A physical ISA line in chipset_config.forward_mask is "wanted" while the guest has
  * it unmasked at the vPIC or at the vIOAPIC; ops->line_wanted tells the glue, which unmasks the
  * physical line while wanted. chipset_phys_irq() is the physical line's interrupt.
@@ -85,6 +90,8 @@ struct chipset {
 	uint32_t ioapic_unmasked;	/* vIOAPIC pins the guest unmasked */
 	uint16_t wanted;		/* forward_mask lines reported wanted */
 	bool extint_requested;		/* the vIOAPIC's pin 0 sent an ExtINT message */
+	bool pit_armed;			/* the vPIT holds a deadline ... */
+	uint64_t pit_deadline;		/* ... this one, armed while IRQ0 is unmasked somewhere */
 	struct chipset_stats stats;
 };
 

@@ -12,6 +12,8 @@
 #include "vlapic/mmio_decode.h"
 #include "vlapic/vlapic.h"
 #include "vmx/apic_glue_internal.h"
+#include "vmx/chipset_glue.h"
+#include "vmx/deadlines.h"
 #include "vmx/exit.h"
 #include "vmx/intr_deliver.h"
 #include "vmx/guest_mem.h"
@@ -141,7 +143,9 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}
 	vlapic_vcpu_blocking(l, v->exit_tsc);
-	if (!glue.sw_armed) {
+	deadlines_blocking(true, v->exit_tsc);
+	if (!deadlines_sw_armed() && !chipset_glue_can_wake()) {
+		deadlines_blocking(false, v->exit_tsc);
 		vlapic_vcpu_unblocking(l);
 		pr_err("guest halted with interrupts enabled but no timer armed and no interrupt "
 		       "source: it can never wake\n");
@@ -149,12 +153,13 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}
 	while (!intr_deliver_wakes(true)) {
-		sti_hlt();	/* the host timer (or any host interrupt) ends the sleep */
+		sti_hlt();	/* the host timer or a forwarded device line ends the sleep */
 		cli();
-		apic_glue_timer_check(rdtsc());
-		if (!glue.sw_armed && !intr_deliver_wakes(true))
-			break;	/* the timer was disarmed meanwhile: nothing left to wait for */
+		deadlines_check(rdtsc());
+		if (!deadlines_sw_armed() && !chipset_glue_can_wake() && !intr_deliver_wakes(true))
+			break;	/* the timers were disarmed meanwhile: nothing left to wait for */
 	}
+	deadlines_blocking(false, rdtsc());
 	vlapic_vcpu_unblocking(l);
 	return VCPU_RESUME;
 }

@@ -8,6 +8,7 @@
 #include "vmx/apic_glue.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/caps.h"
+#include "vmx/deadlines.h"
 #include "vmx/hypercall_abi.h"
 #include "vmx/intr_deliver.h"
 #include "vmx/vmx_ops.h"
@@ -22,50 +23,29 @@ static uint64_t op_read_tsc(void *ctx)
 	return rdtsc();
 }
 
-/*
- * The preemption timer counts only in non-root mode, so entry.S reloads it right before every
- * VMRESUME from vcpu->preemption_expiry. SDM 26.5.1: it counts down by 1 each time TSC bit
- * `shift` changes, so a value V loaded at TSC `now` expires at the V-th such change: at or after
- * ((now >> shift) + V) << shift. Rounding the deadline up here, once per arming, leaves the
- * entry path a subtraction, and the exit never comes early. The timer stays enabled in the
- * pin-based controls for the whole run with timer=hv (vmcs.c): arming and cancelling cost no
- * VMWRITE of the controls.
- */
+/* The vLAPIC picks its backend itself (vlapic/timer_backend.c); vmx/deadlines.c programs it. */
 static void op_hv_arm(void *ctx, uint64_t deadline)
 {
-	struct vcpu *v = glue.vcpu;
-	uint64_t expiry = (deadline >> v->preemption_shift) +
-			  !!(deadline & ((1ull << v->preemption_shift) - 1));
-
 	(void)ctx;
-	/* 0 means "none"; a deadline that rounds to 0 is long past: fire at once. */
-	v->preemption_expiry = expiry ? expiry : 1;
+	deadlines_set(DEADLINE_VLAPIC, DEADLINE_HV, deadline);
 }
 
-/* entry.S stops reloading it; the value it holds now must not fire: the farthest there is. */
 static void op_hv_cancel(void *ctx)
 {
 	(void)ctx;
-	glue.vcpu->preemption_expiry = 0;
-	vmwrite(VMCS_PREEMPTION_TIMER, 0xffffffffu);
+	deadlines_cancel(DEADLINE_VLAPIC, DEADLINE_HV);
 }
 
 static void op_sw_arm(void *ctx, uint64_t deadline)
 {
 	(void)ctx;
-	glue.sw_armed = true;
-	glue.sw_deadline = deadline;
-	glue.host_timer_spent = false;
-	lapic_timer_arm_tsc(deadline);
+	deadlines_set(DEADLINE_VLAPIC, DEADLINE_SW, deadline);
 }
 
-/* A host timer that has interrupted is spent (a one-shot at 0, the deadline MSR cleared). */
 static void op_sw_cancel(void *ctx)
 {
 	(void)ctx;
-	glue.sw_armed = false;
-	if (!glue.host_timer_spent)
-		lapic_timer_stop();
+	deadlines_cancel(DEADLINE_VLAPIC, DEADLINE_SW);
 }
 
 static void op_interrupt_pending(void *ctx)
@@ -105,34 +85,13 @@ static const struct vlapic_ops ops = {
 	.log = op_log,
 };
 
-/*
- * The host LAPIC timer: the sw backend. Its interrupt only marks it spent; apic_glue_timer_check
- * runs right after (vcpu_run dispatches an external-interrupt exit's vector before it, the HLT
- * loop calls it on waking) and decides, so the host timer is programmed once per expiry.
- */
-static void host_timer_irq(struct trap_frame *f)
+/* deadlines_check's call on every exit and wake-up; the preemption timer never exits before its
+ * deadline, and a host timer interrupt that comes early is armed again there. */
+static void timer_check(void *ctx, uint64_t now)
 {
-	(void)f;
-	glue.host_timer_spent = true;
-	lapic_eoi();
-}
-
-/*
- * An expiry that is due re-arms the host timer through the vLAPIC (op_sw_arm). One that is not
- * leaves it alone, though the host timer may have gone off before the deadline: a one-shot count
- * cut to 32 bits, or an interrupt of an earlier arming that was already pending when the vLAPIC
- * re-armed. Then it is armed again here: it stays armed until the deadline has passed.
- */
-bool apic_glue_timer_check(uint64_t now)
-{
-	bool fired = vlapic_timer_check(&glue.lapic, now);
-
-	if (glue.host_timer_spent) {
-		glue.host_timer_spent = false;
-		if (glue.sw_armed)
-			lapic_timer_arm_tsc(glue.sw_deadline);
-	}
-	return fired;
+	(void)ctx;
+	if (vlapic_timer_check(&glue.lapic, now))
+		glue.timer_exits++;
 }
 
 static uint8_t guest_maxphyaddr(void)
@@ -183,7 +142,8 @@ bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t vi
 		return false;
 	}
 	intr_deliver_init(v);
-	irq_register(VEC_HOST_TIMER, host_timer_irq);
+	deadlines_init(v, cfg.hv_available, hv_max);
+	deadlines_register_check(DEADLINE_VLAPIC, timer_check, NULL);
 	return true;
 }
 
@@ -210,20 +170,21 @@ void apic_glue_before_entry(struct vcpu *v)
 	vlapic_timer_entry(&glue.lapic);
 }
 
-/*
- * The exit's own TSC is the time: the preemption timer never exits before its deadline, and a
- * host timer interrupt that comes early is armed again (apic_glue_timer_check).
- */
+/* The exit's own TSC is the time for every virtual timer's check (vmx/deadlines.h). */
 void apic_glue_after_exit(struct vcpu *v)
 {
 	intr_deliver_after_exit(v);
-	if (apic_glue_timer_check(v->exit_tsc))
-		glue.timer_exits++;
+	deadlines_check(v->exit_tsc);
 }
 
 void apic_glue_set_chipset(const struct apic_glue_chipset *c)
 {
 	glue.chipset = *c;
+	glue.irq_dirty = true;
+}
+
+void apic_glue_chipset_changed(void)
+{
 	glue.irq_dirty = true;
 }
 

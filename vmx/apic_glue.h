@@ -31,6 +31,11 @@ struct apic_glue_chipset {
 	 * IRR of its entries with that vector (and may send again through vlapic_set_irq).
 	 */
 	void (*eoi_broadcast)(void *ctx, uint8_t vector);
+	/*
+	 * The I/O APIC sent an ExtINT message (its pin 0, the 8259's INT, in ExtINT mode): the
+	 * vCPU takes extint_ack's vector whatever LINT0 says. NULL: never.
+	 */
+	bool (*extint_requested)(void *ctx);
 	void *ctx;
 };
 
@@ -49,6 +54,8 @@ void apic_glue_describe(void);
  * IOAPIC ExtINT entries too), vlapic_lint(1, level) (the NMI line).
  */
 void apic_glue_set_chipset(const struct apic_glue_chipset *c);
+/* What the chipset offers the vCPU changed (extint_requested): decide again before the entry. */
+void apic_glue_chipset_changed(void);
 struct vlapic *apic_glue_vlapic(void);
 
 /* The run loop's two hooks: right before every VM entry, right after every VM exit. */

@@ -21,9 +21,6 @@ struct apic_glue {
 	bool arv;		/* APIC-register virtualization in use */
 	bool vnmi;		/* virtual NMIs and NMI-window exiting in use */
 	bool soft_nmi_blocked;	/* without vnmi: an injected NMI's handler may still run */
-	bool sw_armed;		/* the host LAPIC timer holds it */
-	uint64_t sw_deadline;	/* ... for this TSC */
-	bool host_timer_spent;	/* the host LAPIC timer interrupted since it was last armed */
 	bool irq_dirty;		/* what to deliver may have changed since the last decision */
 	bool intr_status_stale;	/* SVI must be set from the page (IA32_APIC_BASE changed) */
 	uint32_t tpr_threshold;	/* as last written to the VMCS (vmcs.c starts it at 0) */
@@ -34,12 +31,6 @@ struct apic_glue {
 };
 
 extern struct apic_glue glue;
-
-/*
- * vlapic_timer_check at host TSC `now`, then keeps the host LAPIC timer armed while the vLAPIC
- * holds it. True if the vLAPIC timer fired.
- */
-bool apic_glue_timer_check(uint64_t now);
 
 /* apic_base_switch.c: vlapic_ops.apic_base_changed */
 bool apic_base_switch(void *ctx, enum vlapic_mode mode, uint64_t base);

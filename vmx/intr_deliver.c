@@ -142,7 +142,10 @@ static void update_tpr_threshold(void)
 
 static bool extint_pending(void)
 {
-	return glue.chipset.extint_ack && vlapic_extint_pending(&glue.lapic);
+	const struct apic_glue_chipset *c = &glue.chipset;
+
+	return c->extint_ack && (vlapic_extint_pending(&glue.lapic) ||
+				 (c->extint_requested && c->extint_requested(c->ctx)));
 }
 
 /* A maskable interrupt the guest can take now: ExtINT first, then the vLAPIC's best vector. */

@@ -6,11 +6,13 @@
 #include "arch/x86/platform.h"
 #include "arch/x86/pmm.h"
 #include "arch/x86/serial.h"
+#include "arch/x86/tsc.h"
 #include "lib/util.h"
 #include "loader/acpi.h"
 #include "loader/guest_load.h"
 #include "vmx/apic_glue.h"
 #include "vmx/caps.h"
+#include "vmx/chipset_glue.h"
 #include "vmx/ept.h"
 #include "vmx/io_dispatch.h"
 #include "vmx/msr_bitmap.h"
@@ -105,15 +107,21 @@ static bool load_guest(const struct mb2_info *mbi, struct guest_entry *entry)
  * The ACPI tables that describe the guest's platform, in the firmware area the guest's memory
  * maps mark reserved (loader/e820.h), where an OS searches for the RSDP (ACPI 6.5 5.2.5.1). They
  * describe what the guest gets: one processor with its local APIC at the default base, LINT1
- * wired to NMI as on a PC, and the passed-through legacy devices. The loader never writes below
- * 1 MiB but for the zero page and the BIOS data area, so this can come after it.
+ * wired to NMI as on a PC, the 8259 pair, the I/O APIC with the PIT's IRQ0 on GSI2 (the wiring of
+ * chipset/chipset.h), and the passed-through legacy devices. No HPET: tickvisor has none to give
+ * (the vLAPIC timer and the vPIT are the guest's timers), so none is described. The loader never
+ * writes below 1 MiB but for the zero page and the BIOS data area, so this can come after it.
  */
 static bool build_firmware(void)
 {
 	struct acpi_platform acpi = {
 		.lapic_id = lapic_id(),		/* the ID apic_glue gives the vLAPIC */
 		.lapic_addr = LAPIC_DEFAULT_BASE,
-		.pcat_compat = true,		/* the PC's 8259 pair is there */
+		.pcat_compat = true,		/* the vPIC */
+		.ioapic_count = 1,
+		.ioapic = { { .id = 0, .addr = chipset_glue_ioapic_base(), .gsi_base = 0 } },
+		.override_count = 1,
+		.overrides = { { .bus_irq = 0, .gsi = 2, .flags = 0 } },	/* bus default */
 		.lint1_nmi = true,
 		.boot_arch = { .legacy_devices = true, .i8042 = true, .vga = true,
 			       .msi = false, .cmos_rtc = true },
@@ -125,8 +133,8 @@ static bool build_firmware(void)
 		pr_err("cannot build the ACPI tables: %s\n", err);
 		return false;
 	}
-	pr_info("ACPI: RSDP at %#x (RSDT, XSDT, FADT hardware-reduced, DSDT, MADT)\n",
-		ACPI_AREA_GPA);
+	pr_info("ACPI: RSDP at %#x (RSDT, XSDT, FADT hardware-reduced, DSDT, MADT with the "
+		"I/O APIC and IRQ0 -> GSI2)\n", ACPI_AREA_GPA);
 	return true;
 }
 
@@ -162,9 +170,13 @@ static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts
 	invept_single(vcpu.eptp);
 	if (!vmcs_init(&vcpu, &pages, &entry, opts->timer == TIMER_HV) ||
 	    !apic_glue_init(&vcpu, opts, pages.virtual_apic,
-			    (uint8_t *)(uintptr_t)pages.msr_bitmap))
+			    (uint8_t *)(uintptr_t)pages.msr_bitmap) ||
+	    !chipset_glue_init(&(struct chipset_glue_config){
+		    .tsc_hz = tsc_hz(), .min_period_us = opts->min_period_us,
+		    .apic_id = (uint8_t)lapic_id() }))
 		return false;
 	apic_glue_describe();
+	chipset_glue_describe();
 	return true;
 }
 
@@ -198,6 +210,7 @@ uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts)
 	code = vcpu_run(&vcpu);
 	lapic_timer_stop();
 	exit_stats_print(&vcpu, rdtsc());
+	chipset_glue_print_stats();
 	irq_lines_print_stats();
 	return code;
 }

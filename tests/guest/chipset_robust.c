@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * chipset_robust: a guest that programs the PC's interrupt chipset the way that used to bring
- * tickvisor down, then halts with its LAPIC timer as the only wake-up. It passes when it gets
- * back from every halt and ends the run itself: what it reads back from the chipset is the
- * device models' business (their own tests), not this one's. Under tickvisor only: natively the
- * interrupts it asks for would arrive on exception vectors and end the run.
+ * tickvisor down (before it gave the guest a chipset of its own), then halts with its LAPIC timer
+ * as the only sure wake-up. It passes when it gets back from every halt, ends the run itself,
+ * and sees what the datasheets say. Under tickvisor only: natively the host's interrupts would
+ * arrive on the guest's exception vectors.
  *
  *   case=pic      the master 8259 at the BIOS's vector base 8 with IRQ0 unmasked, the PIT
- *                 running at 1 kHz: its interrupts would come on #DF's vector
- *   case=ioapic   every I/O APIC pin sent to a vector below 32 (IRQ0 to 0x13, #XM's), unmasked,
- *                 the PIT running and COM1's transmitter interrupt raised
+ *                 running at 1 kHz; LVT LINT0 stays masked, so the request waits in the 8259's
+ *                 IRR (8259A: IRR latches a request whatever the CPU does)
+ *   case=ioapic   every I/O APIC pin sent to a vector below 32, unmasked, the PIT running and
+ *                 COM1's transmitter interrupt raised: IRQ0 (pin 2) on 0x13, which a local APIC
+ *                 accepts (vectors 16-255 are legal, SDM 11.5.2), every other pin on 8-15, which
+ *                 it refuses with ESR bit 6 "received illegal vector" and never delivers
  *   case=storm    EOIs and garbage to the 8259s, the ELCR, the PIT, port B and the I/O APIC
- *                 page, then string I/O (INS/OUTS, REP, both directions) on the 8259's ports
- *
- * The guest's LVT LINT0 stays masked, so that once tickvisor has a virtual 8259 its vector-8
- * interrupts do not reach this guest's exception handlers either.
+ *                 page (its redirection entries kept masked, so that the garbage sends this
+ *                 guest nothing it would take for an exception), then string I/O (INS/OUTS,
+ *                 REP, both directions) on the 8259's ports
  */
 #include "lib/string.h"
 #include "tests/guest/lib/apic.h"
@@ -47,7 +49,10 @@
 #define STORM_WRITES		4000
 #define STRING_LONG		5000		/* more than tickvisor moves per exit */
 
-static volatile uint32_t wakeups;
+#define IRQ0_VECTOR		0x13	/* #XM's: no error code, so an interrupt can use it */
+#define ESR_RECEIVE_ILLEGAL	(1u << 6)
+
+static volatile uint32_t wakeups, irq0_interrupts;
 static uint32_t rng = 0x12345678;
 static uint8_t buf[STRING_LONG + 2];
 
@@ -78,17 +83,24 @@ static void start_wake_timer(void)
 	apic_write(APIC_TMICT, 3125);
 }
 
+static void irq0_isr(unsigned int vector, uint64_t tsc)
+{
+	(void)vector, (void)tsc;
+	irq0_interrupts++;
+	apic_eoi();
+}
+
 static void halt_a_while(const char *name)
 {
-	uint32_t start = wakeups;
+	uint32_t start = wakeups + irq0_interrupts, woken;
 
 	for (unsigned int i = 0; i < HALTS; i++) {
 		sti();
 		hlt();
 		cli();
 	}
-	check(wakeups - start >= HALTS, name, "%u halts ended by %u timer interrupts", HALTS,
-	      wakeups - start);
+	woken = wakeups + irq0_interrupts - start;
+	check(woken >= HALTS, name, "%u halts ended by %u interrupts", HALTS, woken);
 	apic_write(APIC_TMICT, 0);
 }
 
@@ -115,6 +127,8 @@ static void pic_at_bios_base(void)
 	start_pit_1khz();
 	start_wake_timer();
 	halt_a_while("pic.irq0_at_vector8_halt");
+	outb(PIC1_CMD, 0x0a);		/* OCW3: read IRR */
+	check(inb(PIC1_CMD) & 1, "pic.irq0_pending_in_irr", "IRR 0x%02x", inb(PIC1_CMD));
 }
 
 static void ioapic_write(uint32_t reg, uint32_t val)
@@ -126,9 +140,12 @@ static void ioapic_write(uint32_t reg, uint32_t val)
 static void ioapic_low_vectors(void)
 {
 	/* Redirection entries (82093AA 3.2.4): fixed, physical, edge, unmasked, to APIC ID 0 */
+	idt_set_handler(IRQ0_VECTOR, irq0_isr);
+	apic_write(APIC_SVR, APIC_SVR_ON);
+	apic_write(APIC_ESR, 0);
 	for (unsigned int pin = 0; pin < IOAPIC_PINS; pin++) {
 		ioapic_write(0x11 + 2 * pin, 0);
-		ioapic_write(0x10 + 2 * pin, pin == 0 || pin == 2 ? 0x13 : 8 + pin % 24);
+		ioapic_write(0x10 + 2 * pin, pin == 2 ? IRQ0_VECTOR : 8 + pin % 8);
 	}
 	start_pit_1khz();
 	/* COM1 THR-empty interrupt (16550: IER bit 1, OUT2 gates IRQ4), then a byte to send */
@@ -138,6 +155,13 @@ static void ioapic_low_vectors(void)
 	start_wake_timer();
 	halt_a_while("ioapic.low_vectors_halt");
 	outb(COM1_IER, 0);
+	for (unsigned int pin = 0; pin < IOAPIC_PINS; pin++)
+		ioapic_write(0x10 + 2 * pin, 0x10000);	/* masked */
+	check(irq0_interrupts > 0, "ioapic.irq0_on_vector_0x13", "%u interrupts",
+	      irq0_interrupts);
+	apic_write(APIC_ESR, 0);
+	check(apic_read(APIC_ESR) & ESR_RECEIVE_ILLEGAL, "ioapic.illegal_vectors_refused",
+	      "ESR 0x%x", apic_read(APIC_ESR));
 }
 
 static void storm(void)
@@ -155,7 +179,9 @@ static void storm(void)
 		outb(PORT_B, (uint8_t)(r >> 11));
 		(void)inb(PIC1_CMD), (void)inb(PIC2_DATA), (void)inb(PIT_CH0), (void)inb(PORT_B);
 		mmio_write32(IOAPIC_IOREGSEL, r & 0xff);
-		mmio_write32(IOAPIC_IOWIN, next_random());
+		/* the low half of a redirection entry: kept masked */
+		mmio_write32(IOAPIC_IOWIN, next_random() |
+			     ((r & 0xff) >= 0x10 && (r & 0xff) < 0x40 && !(r & 1) ? 0x10000 : 0));
 		mmio_write32(IOAPIC_EOI, r & 0xff);
 		(void)mmio_read32(IOAPIC_IOWIN);
 	}

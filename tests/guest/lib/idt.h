@@ -19,7 +19,9 @@ void idt_init(void);
 /*
  * Routes vector (IDT_FIRST_IRQ..255) to fn, which runs with interrupts off and sends any EOI
  * itself. A vector without a handler has no gate: its delivery is reported as an unexpected #GP
- * with error code (vector << 3) | 2, plus 1 when an external event caused it.
+ * with error code (vector << 3) | 2, plus 1 when an external event caused it. An exception vector
+ * for which the CPU pushes no error code (NMI 2, 16, 18-20, 22-28, 31) may get a handler too, for
+ * a test that has interrupts (or NMIs) delivered there: every exception on it then goes to fn.
  */
 void idt_set_handler(unsigned int vector, irq_handler_fn fn);
 /*

@@ -56,12 +56,24 @@ irq_stubs:
 	.endr
 	.endr
 
-/* Stack: vector, error code, EIP, CS, EFLAGS: struct exception_frame. */
+/*
+ * Stack: vector, error code, EIP, CS, EFLAGS: struct exception_frame. The registers a C callee may
+ * clobber are kept: a handler on an exception vector (idt_set_handler) returns to the code the
+ * interrupt stopped, which counts on them.
+ */
 exception_common:
+	push	%eax
+	push	%ecx
+	push	%edx
+	lea	12(%esp), %eax
 	cld
-	push	%esp
+	push	%eax
 	call	exception_handle
-	add	$12, %esp	/* the frame pointer, the vector and the error code */
+	add	$4, %esp	/* the frame pointer */
+	pop	%edx
+	pop	%ecx
+	pop	%eax
+	add	$8, %esp	/* the vector and the error code */
 	iret
 
 /* Stack: vector, saved EDX, saved EAX, then the CPU's frame; EDX:EAX holds the TSC. */
