@@ -132,6 +132,7 @@ enum vcpu_action handle_xsetbv(struct vcpu *v)
 	uint32_t index = (uint32_t)v->regs.rcx;
 	uint64_t val = ((v->regs.rdx & 0xffffffffull) << 32) | (v->regs.rax & 0xffffffffull);
 	unsigned int cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;	/* SS.DPL (SDM 5.5) */
+	uint64_t host_cr4;
 
 	if (!(vmread(VMCS_GUEST_CR4) & CR4_OSXSAVE)) {
 		vcpu_inject_exception(v, VEC_UD, false, 0);
@@ -142,7 +143,15 @@ enum vcpu_action handle_xsetbv(struct vcpu *v)
 		vcpu_inject_exception(v, VEC_GP, true, 0);
 		return VCPU_RESUME;
 	}
+	/*
+	 * The host runs with CR4.OSXSAVE clear (it keeps no XSAVE state), where XSETBV raises
+	 * #UD: set it for the one instruction. VM entry and exit leave XCR0 alone, so the value
+	 * written is the guest's from here on.
+	 */
+	host_cr4 = read_cr4();
+	write_cr4(host_cr4 | CR4_OSXSAVE);
 	asm volatile("xsetbv" : : "c"(index), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+	write_cr4(host_cr4);
 	vcpu_skip_instruction(v);
 	return VCPU_RESUME;
 }
