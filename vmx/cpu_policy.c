@@ -354,6 +354,8 @@ static const struct cpu_msr_rule msr_rules[] = {
 	{ 0xc0000103, 0xc0000103, F_RDTSCP, MSR_ROUTE_PASS, "IA32_TSC_AUX" },
 };
 
+_Static_assert(ARRAY_SIZE(features) <= CPU_POLICY_MAX_FEATURES, "struct cpu_policy: usable[]");
+
 /* How a leaf is answered; features fill in their bits of LEAF_FILTER registers. */
 enum leaf_kind {
 	LEAF_ZERO,	/* not offered (also every leaf not listed) */
@@ -492,9 +494,11 @@ void cpu_policy_init(struct cpu_policy *p, const struct cpu_policy_host *host)
 	uint64_t xcr0 = XCR0_X87 | XCR0_SSE | XCR0_AVX | XCR0_AVX512;
 
 	*p = (struct cpu_policy){ .host = *host };
-	for (unsigned int i = 0; i < ARRAY_SIZE(features); i++)
+	for (unsigned int i = 0; i < ARRAY_SIZE(features); i++) {
+		p->usable[i] = feature_usable(p, &features[i]);
 		if (features[i].id != F_NONE)
-			p->visible[features[i].id] = feature_usable(p, &features[i]);
+			p->visible[features[i].id] = p->usable[i];
+	}
 
 	host->cpuid(0, 0, &r);
 	p->max_basic = r.eax < LEAF_LAST_BASIC ? r.eax : LEAF_LAST_BASIC;
@@ -604,7 +608,7 @@ void cpu_policy_cpuid(const struct cpu_policy *p, const struct cpu_policy_guest 
 
 		if (f->leaf != leaf || (leaf == LEAF_XSAVE && f->subleaf != subleaf))
 			continue;
-		if (f->id != F_NONE ? !p->visible[f->id] : !feature_usable(p, f))
+		if (!p->usable[i])
 			continue;
 		if (f->action == FEAT_EMULATE)
 			bits = emulated_bit(f, g) ? f->mask : 0;

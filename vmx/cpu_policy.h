@@ -83,6 +83,7 @@ struct cpu_policy_guest {
 	bool tsc_deadline;	/* ... and TSC-deadline mode */
 };
 
+#define CPU_POLICY_MAX_FEATURES	256	/* entries of the feature table, at most */
 #define MTRR_VAR_COUNT		8	/* variable ranges offered (MTRRcap.VCNT) */
 #define MTRR_FIXED_COUNT	11	/* 64K_00000, 16K_80000/A0000, 4K_C0000..F8000 */
 
@@ -97,6 +98,7 @@ struct cpu_msr_state {
 struct cpu_policy {
 	struct cpu_policy_host host;
 	bool visible[F_COUNT_NAMED];	/* the named features, before the dynamic ones */
+	bool usable[CPU_POLICY_MAX_FEATURES];	/* every entry, by index: no host CPUID per exit */
 	uint32_t max_basic, max_ext;	/* the guest's highest leaves */
 	uint64_t xcr0;			/* the XCR0 bits the guest may set */
 	unsigned int maxphyaddr;
