@@ -217,12 +217,6 @@ uint64_t apic_glue_timer_hz(void)
 	return vlapic_timer_hz(&glue.lapic);
 }
 
-bool apic_glue_owns_msr(uint32_t msr)
-{
-	return msr == VLAPIC_MSR_APIC_BASE || msr == VLAPIC_MSR_TSC_DEADLINE ||
-	       (msr >= VLAPIC_MSR_X2APIC_FIRST && msr <= VLAPIC_MSR_X2APIC_LAST);
-}
-
 bool apic_glue_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	(void)v;

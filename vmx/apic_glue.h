@@ -67,8 +67,7 @@ void apic_glue_cpuid_features(uint32_t *ecx);
 void apic_glue_cpuid_crystal(uint32_t *eax, uint32_t *ebx, uint32_t *ecx);
 uint64_t apic_glue_timer_hz(void);
 
-/* MSRs of the vLAPIC: IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC 0x800-0x8ff */
-bool apic_glue_owns_msr(uint32_t msr);
+/* MSRs of the vLAPIC (IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC 0x800-0x8ff): false is #GP */
 bool apic_glue_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool apic_glue_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);
 

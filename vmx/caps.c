@@ -24,6 +24,10 @@ static const struct control pin_controls[] = {
 static const struct control proc_controls[] = {
 	{ PROC_HLT_EXITING, "HLT exiting", true },
 	{ PROC_NMI_WINDOW_EXITING, "NMI-window exiting", false },
+	/* The CPU policy hides MONITOR/MWAIT and the PMU: these raise #UD and #GP (exit.c). */
+	{ PROC_MWAIT_EXITING, "MWAIT exiting", true },
+	{ PROC_RDPMC_EXITING, "RDPMC exiting", true },
+	{ PROC_MONITOR_EXITING, "MONITOR exiting", true },
 	{ PROC_USE_TPR_SHADOW, "use TPR shadow", true },
 	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", true },
 	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", true },

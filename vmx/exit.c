@@ -8,10 +8,25 @@
 #include "vmx/exit_reasons.h"
 #include "vmx/vmx_ops.h"
 
-/* Instructions that exit unconditionally and that a guest without VMX must see fail with #UD. */
+/*
+ * Instructions the guest must see fail with #UD: VMX's and GETSEC, which exit unconditionally
+ * (CPUID shows neither VMX nor SMX), and MONITOR/MWAIT, which exit because CPUID.1:ECX.MONITOR
+ * is hidden (vmx/cpu_policy.c).
+ */
 static enum vcpu_action handle_undefined(struct vcpu *v)
 {
 	vcpu_inject_exception(v, VEC_UD, false, 0);
+	return VCPU_RESUME;
+}
+
+/*
+ * RDPMC at CPL 0 (CPL > 0 with CR4.PCE clear faults before the exit): the CPU policy shows no
+ * PMU (leaf 0xA version 0), so every counter index is invalid and RDPMC raises #GP(0) (SDM
+ * vol. 2 RDPMC).
+ */
+static enum vcpu_action handle_rdpmc(struct vcpu *v)
+{
+	vcpu_inject_exception(v, VEC_GP, true, 0);
 	return VCPU_RESUME;
 }
 
@@ -58,6 +73,7 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_GETSEC] = handle_undefined,
 	[EXIT_HLT] = handle_hlt,
 	[EXIT_INVD] = handle_skip,
+	[EXIT_RDPMC] = handle_rdpmc,
 	[EXIT_VMCALL] = handle_vmcall,
 	[EXIT_VMCLEAR] = handle_undefined,
 	[EXIT_VMLAUNCH] = handle_undefined,
@@ -76,6 +92,8 @@ static const exit_handler_fn exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_WRMSR] = handle_wrmsr,
 	[EXIT_INVALID_GUEST_STATE] = handle_entry_failure,
 	[EXIT_MSR_LOADING] = handle_entry_failure,
+	[EXIT_MWAIT] = handle_undefined,
+	[EXIT_MONITOR] = handle_undefined,
 	[EXIT_MACHINE_CHECK] = handle_entry_failure,
 	[EXIT_TPR_BELOW_THRESHOLD] = handle_tpr_below_threshold,
 	[EXIT_APIC_ACCESS] = handle_apic_access,

@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * CPUID (exit 10, unconditional): the host's values, minus VMX (the guest can't nest), plus the
- * hypervisor-present bit and tickvisor's own leaves at 0x40000000 (the range reserved for
- * hypervisors, SDM vol. 2 CPUID "hypervisor use").
+ * CPUID (exit 10, unconditional): the CPU policy's leaves (vmx/cpu_policy.c), leaf 0x15 from the
+ * vLAPIC timer, and tickvisor's own leaves at 0x40000000 (the range reserved for hypervisors,
+ * SDM vol. 2 CPUID "hypervisor use").
  */
 #include "arch/x86/cpu.h"
+#include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
 #include "vmx/apic_glue.h"
+#include "vmx/cpu_policy_glue.h"
 #include "vmx/exit.h"
 #include "vmx/hypercall_abi.h"
+#include "vmx/vmx_ops.h"
+
+#define HV_RANGE_MASK	0xf0000000u
 
 /* TV_CPUID_LEAF: EAX = max leaf, EBX/ECX/EDX = "tickvisor\0\0\0". TV_CPUID_TIMING: EAX = TSC
  * kHz, EBX = APIC timer kHz (the leaf VMware defined and KVM/Linux read). */
-#define LEAF_TSC_CRYSTAL	0x15u		/* EAX/EBX = TSC/crystal ratio, ECX = crystal Hz */
-#define LEAF_POWER		0x06u
-#define POWER_EAX_ARAT		(1u << 2)	/* the APIC timer runs in deep C-states */
-
 static void hv_leaves(uint32_t leaf, struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){ 0 };
@@ -30,36 +31,35 @@ static void hv_leaves(uint32_t leaf, struct cpuid_regs *r)
 	}
 }
 
+/* What leaf 1's APIC, OSXSAVE, x2APIC and TSC-deadline bits and leaf 7's OSPKE follow. */
+static void guest_state(struct vcpu *v, struct cpu_policy_guest *g)
+{
+	uint32_t vlapic = CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE;
+
+	/* The guest's own CR4: the read shadow holds only the bits the CR4 mask owns. */
+	g->cr4 = vmread(VMCS_GUEST_CR4);
+	if (!apic_glue_msr_read(v, MSR_IA32_APIC_BASE, &g->apic_base))
+		g->apic_base = 0;
+	apic_glue_cpuid_features(&vlapic);
+	g->x2apic = vlapic & CPUID_1_ECX_X2APIC;
+	g->tsc_deadline = vlapic & CPUID_1_ECX_TSC_DEADLINE;
+}
+
 enum vcpu_action handle_cpuid(struct vcpu *v)
 {
+	const struct cpu_policy *p = guest_cpu_policy();
 	uint32_t leaf = (uint32_t)v->regs.rax, sub = (uint32_t)v->regs.rcx;
+	struct cpu_policy_guest g;
 	struct cpuid_regs r;
 
-	if ((leaf & 0xf0000000u) == TV_CPUID_LEAF) {
+	if ((leaf & HV_RANGE_MASK) == TV_CPUID_LEAF) {
 		hv_leaves(leaf, &r);
+	} else if (cpu_policy_leaf(p, leaf) == CPU_POLICY_LEAF_CRYSTAL) {
+		apic_glue_cpuid_crystal(&r.eax, &r.ebx, &r.ecx);
+		r.edx = 0;
 	} else {
-		cpuid(leaf, sub, &r);
-		switch (leaf) {
-		case 0:
-			/* Leaf 0x15 is ours to answer even where the host's range ends below it. */
-			if (r.eax < LEAF_TSC_CRYSTAL)
-				r.eax = LEAF_TSC_CRYSTAL;
-			break;
-		case 1:
-			r.ecx &= ~CPUID_1_ECX_VMX;
-			r.ecx |= CPUID_1_ECX_HYPERVISOR;
-			apic_glue_cpuid_features(&r.ecx);
-			break;
-		case LEAF_POWER:
-			r.eax |= POWER_EAX_ARAT;
-			break;
-		case LEAF_TSC_CRYSTAL:
-			apic_glue_cpuid_crystal(&r.eax, &r.ebx, &r.ecx);
-			r.edx = 0;
-			break;
-		default:
-			break;
-		}
+		guest_state(v, &g);
+		cpu_policy_cpuid(p, &g, leaf, sub, &r);
 	}
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;

@@ -10,6 +10,7 @@
 #include "arch/x86/msr.h"
 #include "arch/x86/platform.h"
 #include "arch/x86/trap.h"
+#include "vmx/cpu_policy_glue.h"
 #include "vmx/exit.h"
 #include "vmx/guest_mem.h"
 #include "vmx/vmx_ops.h"
@@ -121,26 +122,36 @@ enum vcpu_action handle_cr_access(struct vcpu *v)
 	return vcpu_stop(v, EXIT_FAILURE_CODE);
 }
 
-/* XSETBV (SDM vol. 2): the checks the CPU makes, then the write; the host uses no XSAVE state. */
+/*
+ * XSETBV (SDM vol. 2): the checks the CPU makes, then the write; the host uses no XSAVE state.
+ * CR4.OSXSAVE is read from the guest's CR4: the CR4 mask owns only VMXE, so the read shadow
+ * does not hold the guest's OSXSAVE.
+ */
 enum vcpu_action handle_xsetbv(struct vcpu *v)
 {
 	uint32_t index = (uint32_t)v->regs.rcx;
 	uint64_t val = ((v->regs.rdx & 0xffffffffull) << 32) | (v->regs.rax & 0xffffffffull);
-	struct cpuid_regs r;
-	uint64_t supported;
+	unsigned int cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;	/* SS.DPL (SDM 5.5) */
+	uint64_t host_cr4;
 
-	if (!(vmread(VMCS_CR4_READ_SHADOW) & CR4_OSXSAVE)) {
+	if (!(vmread(VMCS_GUEST_CR4) & CR4_OSXSAVE)) {
 		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return VCPU_RESUME;
 	}
-	cpuid(0xd, 0, &r);
-	supported = ((uint64_t)r.edx << 32) | r.eax;
-	/* XCR0: x87 (bit 0) always set; AVX (2) needs SSE (1); nothing the CPU lacks. */
-	if (index != 0 || !(val & 1) || (val & ~supported) || ((val & 4) && !(val & 2))) {
+	/* Only XCR0 exists; its value as the policy offers it (vmx/cpu_policy.c). */
+	if (cpl != 0 || index != 0 || !cpu_policy_xcr0_valid(guest_cpu_policy(), val)) {
 		vcpu_inject_exception(v, VEC_GP, true, 0);
 		return VCPU_RESUME;
 	}
+	/*
+	 * The host runs with CR4.OSXSAVE clear (it keeps no XSAVE state), where XSETBV raises
+	 * #UD: set it for the one instruction. VM entry and exit leave XCR0 alone, so the value
+	 * written is the guest's from here on.
+	 */
+	host_cr4 = read_cr4();
+	write_cr4(host_cr4 | CR4_OSXSAVE);
 	asm volatile("xsetbv" : : "c"(index), "a"((uint32_t)val), "d"((uint32_t)(val >> 32)));
+	write_cr4(host_cr4);
 	vcpu_skip_instruction(v);
 	return VCPU_RESUME;
 }

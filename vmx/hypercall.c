@@ -64,7 +64,7 @@ enum vcpu_action handle_vmcall(struct vcpu *v)
 	case TV_HC_STATS:
 		ret = hc_stats(v, v->regs.rbx, v->regs.rcx);
 		break;
-	default:
+	default:	/* not tickvisor's: perhaps another hypervisor's call */
 		ret = TV_HC_ENOSYS;
 		break;
 	}

@@ -7,16 +7,19 @@
  * Leaf 0x40000010: EAX = TSC kHz, EBX = APIC timer kHz.
  *
  * Hypercalls: VMCALL (0f 01 c1) from CPL 0:
- * RAX = function, RBX/RCX/RDX = arguments, the result comes back in RAX; every other
- * register is preserved. Addresses are guest-physical.
+ * EAX = function, RBX/RCX/RDX = arguments, the result comes back in RAX; every other
+ * register is preserved. Addresses are guest-physical. The functions live at TV_HC_BASE
+ * ("tv" in the top half of EAX), away from the small numbers other hypervisors' calls use: a
+ * VMCALL meant for another hypervisor (KVM's, Hyper-V's, a test suite's) gets TV_HC_ENOSYS and
+ * the guest goes on.
  *
- *   function            args                                 result
- *   0 TV_HC_EXIT        RBX = exit code                      does not return
- *   1 TV_HC_PRINT       RBX = guest-physical address,        0, or TV_HC_EINVAL
- *                       RCX = length (at most 4096)
- *   2 TV_HC_STATS       RBX = guest-physical address of a    bytes written (struct tv_stats,
- *                       buffer, RCX = its size               truncated to RCX), or TV_HC_EINVAL
- *   other                                                    TV_HC_ENOSYS
+ *   EAX                       args                             result
+ *   0x74760000 TV_HC_EXIT     RBX = exit code                  does not return
+ *   0x74760001 TV_HC_PRINT    RBX = guest-physical address,    0, or TV_HC_EINVAL
+ *                             RCX = length (at most 4096)
+ *   0x74760002 TV_HC_STATS    RBX = guest-physical address of  bytes written (struct tv_stats,
+ *                             a buffer, RCX = its size         truncated to RCX), or TV_HC_EINVAL
+ *   any other                                                  TV_HC_ENOSYS
  * From CPL > 0 every function returns TV_HC_EPERM.
  */
 #ifndef VMX_HYPERCALL_ABI_H
@@ -30,9 +33,10 @@
 #define TV_CPUID_SIG_EDX	0x00000072u	/* "r\0\0\0" */
 #define TV_CPUID_TIMING		0x40000010u
 
-#define TV_HC_EXIT	0
-#define TV_HC_PRINT	1
-#define TV_HC_STATS	2
+#define TV_HC_BASE	0x74760000u	/* "tv" */
+#define TV_HC_EXIT	(TV_HC_BASE + 0)
+#define TV_HC_PRINT	(TV_HC_BASE + 1)
+#define TV_HC_STATS	(TV_HC_BASE + 2)
 
 /* Error results, as 32-bit values in EAX (the upper half of RAX is 0). */
 #define TV_HC_ENOSYS	0xffffffffu	/* -1 */

@@ -36,6 +36,9 @@ static const uint64_t guest_gdt[4] = {
 
 extern char vmx_exit_entry[];
 
+/* XSS-exiting bitmap (SDM 25.6.19; 64-bit control field, appendix B.2.1) */
+#define VMCS_XSS_EXIT_BITMAP	0x202c
+
 #define DR7_INIT	0x400ull
 #define PAT_POWER_ON	0x0007040600070406ull	/* SDM 13.12.4: the reset value */
 
@@ -233,6 +236,9 @@ static void setup_controls(struct vcpu *v, const struct vmcs_pages *p, bool pree
 	}
 	if (v->pin & PIN_PREEMPTION_TIMER)
 		vmwrite(VMCS_PREEMPTION_TIMER, 0xffffffff);
+	/* XSAVES/XRSTORS run in the guest without exiting: IA32_XSS only ever holds 0 there. */
+	if (v->proc2 & PROC2_ENABLE_XSAVES)
+		vmwrite(VMCS_XSS_EXIT_BITMAP, 0);
 }
 
 bool vmcs_init(struct vcpu *v, const struct vmcs_pages *pages, const struct guest_entry *entry,

@@ -40,7 +40,9 @@
 #define PROBE_VECTOR		0x40
 #define PAGE_MASK		0xfffu
 #define HC_PRINT_LINE		"hypercall print: bytes from guest memory\n"
-#define HC_NO_SUCH_FUNCTION	0x7fu
+#define HC_NO_SUCH_FUNCTION	(TV_HC_BASE + 0x7fu)
+/* KVM's and others' calls are small numbers: 0 was tickvisor's exit before TV_HC_BASE. */
+#define HC_FOREIGN_FUNCTION	0u
 #define EXIT_REASON_VMCALL	18	/* SDM vol. 3D appendix C */
 /* Architectural MSR numbers skip 0x3c-0x3a; nothing Intel ever shipped answers at 0x4b. */
 #define MSR_NONE		0x4bu
@@ -48,6 +50,22 @@
 #define MSR_BETWEEN_MTRRS	0x251u	/* after MTRRfix64K_00000 (0x250), before 0x258 */
 #define FEATURE_CONTROL_LOCK	(1u << 0)
 #define FEATURE_CONTROL_VMXON	(3u << 1)	/* VMX inside and outside SMX */
+#define MSR_APIC_BASE		0x01bu
+#define MSR_MISC_ENABLE		0x1a0u
+#define MSR_PERF_CAPABILITIES	0x345u
+#define APIC_BASE_EXTD		(1u << 10)
+#define APIC_BASE_EN		(1u << 11)
+/* CPUID feature bits (SDM vol. 2 CPUID, tables 3-10 and 3-11) and CR4.OSXSAVE */
+#define CPUID_1_ECX_MONITOR	(1u << 3)
+#define CPUID_1_ECX_PDCM	(1u << 15)
+#define CPUID_1_ECX_XSAVE	(1u << 26)
+#define CPUID_1_ECX_OSXSAVE	(1u << 27)
+#define CPUID_1_EDX_APIC	(1u << 9)
+#define CPUID_LEAF_PMU		0xau
+#define CPUID_LEAF_XSAVE	0xdu
+#define CR4_OSXSAVE		(1u << 18)
+#define XCR0_X87		1u
+#define XCR0_RESERVED_63	(1ull << 63)
 
 static const char *const seg_names[BOOT_NR_SEGS] = { "CS", "DS", "ES", "FS", "GS", "SS" };
 
@@ -363,7 +381,7 @@ static void check_msrs(void)
 	      v, val);
 	v = wrmsr_safe(MSR_NONE, 0);
 	check(v == VEC_GP, "msr.write_absent_gp", "WRMSR 0x%x: vector %d", MSR_NONE, v);
-	/* Between the fixed-range MTRRs, not one of them: tickvisor drops MTRR writes only. */
+	/* Between the fixed-range MTRRs, not one of them: tickvisor emulates the MTRRs only. */
 	v = wrmsr_safe(MSR_BETWEEN_MTRRS, 0);
 	check(v == VEC_GP, "msr.write_between_mtrrs_gp", "WRMSR 0x%x: vector %d",
 	      MSR_BETWEEN_MTRRS, v);
@@ -385,7 +403,7 @@ static void check_hypercalls(void)
 	static const char line[] = HC_PRINT_LINE;
 	static const char *const names[] = {
 		"hypercall.print", "hypercall.print_too_long", "hypercall.print_outside_ram",
-		"hypercall.stats", "hypercall.unknown_function",
+		"hypercall.stats", "hypercall.unknown_function", "hypercall.foreign_call_enosys",
 	};
 	const char *env = cmdline_get("env");
 	struct tv_stats st;
@@ -415,6 +433,156 @@ static void check_hypercalls(void)
 	r = tv_hypercall(HC_NO_SUCH_FUNCTION, 0, 0, 0);
 	check(r == TV_HC_ENOSYS, names[4], "function 0x%x returned 0x%x, expected ENOSYS",
 	      HC_NO_SUCH_FUNCTION, r);
+	/* Another hypervisor's call, RBX = 1: it must neither end the run nor do anything else. */
+	r = tv_hypercall(HC_FOREIGN_FUNCTION, 1, 0, 0);
+	check(r == TV_HC_ENOSYS, names[5], "function 0x%x returned 0x%x, expected ENOSYS",
+	      HC_FOREIGN_FUNCTION, r);
+}
+
+/* The leaves the CPU policy filters, for the log: what this guest is told about its CPU. */
+static void log_cpuid(void)
+{
+	static const uint32_t leaves[][2] = {
+		{ 1, 0 }, { 6, 0 }, { 7, 0 }, { CPUID_LEAF_PMU, 0 }, { CPUID_LEAF_XSAVE, 0 },
+		{ CPUID_LEAF_XSAVE, 1 }, { 0x80000001u, 0 },
+	};
+	uint32_t max = cpuid(0, 0).eax, max_ext = cpuid(0x80000000u, 0).eax;
+	unsigned int i;
+
+	info("CPUID: highest leaf 0x%x, highest extended leaf 0x%x", max, max_ext);
+	for (i = 0; i < ARRAY_SIZE(leaves); i++) {
+		uint32_t l = leaves[i][0];
+		struct cpuid_regs r;
+
+		if (l < 0x80000000u ? l > max : l > max_ext)
+			continue;
+		r = cpuid(l, leaves[i][1]);
+		info("CPUID 0x%x.%u: EAX 0x%08x EBX 0x%08x ECX 0x%08x EDX 0x%08x", l,
+		     leaves[i][1], r.eax, r.ebx, r.ecx, r.edx);
+	}
+}
+
+/*
+ * What CPUID shows must work, what it hides must fault (vmx/cpu_policy.c): IA32_PERF_CAPABILITIES
+ * exists exactly when PDCM says so; without a PMU (leaf 0xA version 0) RDPMC raises #GP; every
+ * CPU since the Pentium 4 has IA32_MISC_ENABLE; without CPUID.1:ECX.MONITOR, MONITOR and MWAIT
+ * raise #UD (SDM vol. 2).
+ */
+static void check_cpu_features(void)
+{
+	uint32_t ecx = cpuid(1, 0).ecx, max = cpuid(0, 0).eax, pmu = 0;
+	bool pdcm = ecx & CPUID_1_ECX_PDCM;
+	uint64_t val = 0;
+	int v;
+
+	v = rdmsr_safe(MSR_PERF_CAPABILITIES, &val);
+	check(pdcm ? v < 0 : v == VEC_GP, "msr.perf_capabilities_follows_pdcm",
+	      "CPUID.1:ECX.PDCM = %u, RDMSR 0x%x: vector %d", pdcm, MSR_PERF_CAPABILITIES, v);
+	if (max >= CPUID_LEAF_PMU)
+		pmu = cpuid(CPUID_LEAF_PMU, 0).eax & 0xff;
+	if (pmu) {
+		skip("cpu.rdpmc_gp_without_pmu", "leaf 0xA: PMU version %u", pmu);
+	} else {
+		v = rdpmc_safe(0);
+		check(v == VEC_GP, "cpu.rdpmc_gp_without_pmu", "RDPMC 0: vector %d", v);
+	}
+	v = rdmsr_safe(MSR_MISC_ENABLE, &val);
+	check(v < 0, "msr.misc_enable_readable", "RDMSR 0x%x: vector %d", MSR_MISC_ENABLE, v);
+	if (ecx & CPUID_1_ECX_MONITOR) {
+		skip("cpu.monitor_ud_when_hidden", "CPUID.1:ECX.MONITOR = 1");
+		skip("cpu.mwait_ud_when_hidden", "CPUID.1:ECX.MONITOR = 1");
+	} else {
+		v = monitor_safe();
+		check(v == VEC_UD, "cpu.monitor_ud_when_hidden", "MONITOR: vector %d", v);
+		v = mwait_safe();
+		check(v == VEC_UD, "cpu.mwait_ud_when_hidden", "MWAIT: vector %d", v);
+	}
+}
+
+static inline uint32_t read_cr4(void)
+{
+	uint32_t cr4;
+
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	return cr4;
+}
+
+static inline void write_cr4(uint32_t cr4)
+{
+	asm volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+}
+
+static uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/*
+ * XSAVE (SDM vol. 1 13.3, vol. 2 XSETBV): CPUID.1:ECX.OSXSAVE reads CR4.OSXSAVE; with it set,
+ * XSETBV of XCR0's own value works and a bad value (x87 clear, a reserved bit, an XCR other than
+ * 0) raises #GP; with it clear XSETBV raises #UD.
+ */
+static void check_xsave(void)
+{
+	static const char *const names[] = {
+		"cpu.osxsave_follows_cr4", "cpu.xsetbv", "cpu.xsetbv_bad_value_gp",
+		"cpu.xsetbv_ud_without_osxsave",
+	};
+	uint32_t cr4 = read_cr4(), off, on;
+	int same, no_x87, reserved, xcr1, no_osxsave;
+	uint64_t xcr0;
+	unsigned int i;
+
+	if (!(cpuid(1, 0).ecx & CPUID_1_ECX_XSAVE)) {
+		for (i = 0; i < ARRAY_SIZE(names); i++)
+			skip(names[i], "CPUID.1:ECX.XSAVE = 0");
+		return;
+	}
+	write_cr4(cr4 & ~CR4_OSXSAVE);
+	off = cpuid(1, 0).ecx & CPUID_1_ECX_OSXSAVE;
+	no_osxsave = xsetbv_safe(0, XCR0_X87);
+	write_cr4(cr4 | CR4_OSXSAVE);
+	on = cpuid(1, 0).ecx & CPUID_1_ECX_OSXSAVE;
+	xcr0 = xgetbv0();
+	same = xsetbv_safe(0, xcr0);
+	no_x87 = xsetbv_safe(0, xcr0 & ~(uint64_t)XCR0_X87);
+	reserved = xsetbv_safe(0, xcr0 | XCR0_RESERVED_63);
+	xcr1 = xsetbv_safe(1, xcr0);
+	write_cr4(cr4);
+	check(!off && on, names[0], "CPUID.1:ECX.OSXSAVE = %u with CR4.OSXSAVE clear, %u with it "
+	      "set", !!off, !!on);
+	check(same < 0 && (xcr0 & XCR0_X87), names[1], "XCR0 0x%llx, XSETBV of it: vector %d",
+	      xcr0, same);
+	check(no_x87 == VEC_GP && reserved == VEC_GP && xcr1 == VEC_GP, names[2],
+	      "vectors %d (x87 clear), %d (bit 63), %d (XCR1)", no_x87, reserved, xcr1);
+	check(no_osxsave == VEC_UD, names[3], "XSETBV with CR4.OSXSAVE clear: vector %d",
+	      no_osxsave);
+}
+
+/*
+ * CPUID.1:EDX.APIC reads 0 while IA32_APIC_BASE.EN is clear (SDM vol. 3A 11.4.3). The last check
+ * of the run: the APIC stays disabled (some emulators can't enable it again).
+ */
+static void check_apic_cpuid_bit(void)
+{
+	const char *name = "cpu.apic_bit_follows_apic_base";
+	uint32_t on, off;
+	uint64_t base;
+	int v;
+
+	if (rdmsr_safe(MSR_APIC_BASE, &base) >= 0 || !(base & APIC_BASE_EN)) {
+		skip(name, "IA32_APIC_BASE is 0x%llx", base);
+		return;
+	}
+	cli();
+	on = cpuid(1, 0).edx & CPUID_1_EDX_APIC;
+	v = wrmsr_safe(MSR_APIC_BASE, base & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD));
+	off = cpuid(1, 0).edx & CPUID_1_EDX_APIC;
+	check(on && !off && v < 0, name, "CPUID.1:EDX.APIC = %u while enabled, %u after the "
+	      "disable (WRMSR: vector %d)", !!on, !!off, v);
 }
 
 /*
@@ -503,7 +671,11 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	check_irq_entry();
 	check_cpuid();
 	check_msrs();
+	log_cpuid();
+	check_cpu_features();
+	check_xsave();
 	check_pae_paging();
 	check_hypercalls();
+	check_apic_cpuid_bit();
 	summary();
 }

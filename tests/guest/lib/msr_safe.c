@@ -50,3 +50,73 @@ int wrmsr_safe(uint32_t msr, uint64_t val)
 		     : "eax", "ecx", "edx", "memory", "cc");
 	return idt_expected_fault();
 }
+
+int xsetbv_safe(uint32_t xcr, uint64_t val)
+{
+	uint32_t lo = (uint32_t)val, hi = (uint32_t)(val >> 32);
+
+	asm volatile("push $2f\n\t"
+		     "push $1f\n\t"
+		     "call idt_expect_fault\n\t"
+		     "add $8, %%esp\n\t"
+		     "mov %[xcr], %%ecx\n\t"
+		     "mov %[lo], %%eax\n\t"
+		     "mov %[hi], %%edx\n"
+		     "1:\txsetbv\n"
+		     "2:"
+		     :
+		     : [xcr] "m"(xcr), [lo] "m"(lo), [hi] "m"(hi)
+		     : "eax", "ecx", "edx", "memory", "cc");
+	return idt_expected_fault();
+}
+
+int rdpmc_safe(uint32_t counter)
+{
+	asm volatile("push $2f\n\t"
+		     "push $1f\n\t"
+		     "call idt_expect_fault\n\t"
+		     "add $8, %%esp\n\t"
+		     "mov %[ctr], %%ecx\n"
+		     "1:\trdpmc\n"
+		     "2:"
+		     :
+		     : [ctr] "m"(counter)
+		     : "eax", "ecx", "edx", "memory", "cc");
+	return idt_expected_fault();
+}
+
+/* MONITOR on this function's own stack slot (EAX = address, ECX = EDX = 0), or MWAIT (0, 0). */
+int monitor_safe(void)
+{
+	uint32_t line = 0;
+
+	asm volatile("push $2f\n\t"
+		     "push $1f\n\t"
+		     "call idt_expect_fault\n\t"
+		     "add $8, %%esp\n\t"
+		     "lea %[line], %%eax\n\t"
+		     "xor %%ecx, %%ecx\n\t"
+		     "xor %%edx, %%edx\n"
+		     "1:\tmonitor\n"
+		     "2:"
+		     : [line] "+m"(line)
+		     :
+		     : "eax", "ecx", "edx", "memory", "cc");
+	return idt_expected_fault();
+}
+
+int mwait_safe(void)
+{
+	asm volatile("push $2f\n\t"
+		     "push $1f\n\t"
+		     "call idt_expect_fault\n\t"
+		     "add $8, %%esp\n\t"
+		     "xor %%eax, %%eax\n\t"
+		     "xor %%ecx, %%ecx\n"
+		     "1:\tmwait\n"
+		     "2:"
+		     :
+		     :
+		     : "eax", "ecx", "edx", "memory", "cc");
+	return idt_expected_fault();
+}
