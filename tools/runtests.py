@@ -228,6 +228,50 @@ def unit_binaries():
 		      if p.name.startswith("test_") and p.is_file() and os.access(p, os.X_OK))
 
 
+# ---- tool checks: a tool run as a user runs it, from a terminal ------------------------------
+
+# `make bench` once hung for ever from a terminal (gnuplot read it); each check here runs a command
+# under script(1), so that its stdin, stdout and stderr are a pseudo-terminal that stays open, and
+# passes when it exits 0 by itself in time. tools/bench's smallest run: one configuration, short.
+TOOL_CHECKS = [
+	("tools/bench-pty", "tools/bench --quick --config native --output build/bench-pty", 240),
+]
+
+
+def tool_runner(name, command, timeout):
+	def runner():
+		start = time.monotonic()
+		log_dir = ROOT / "build/logs/tools"
+		log_dir.mkdir(parents=True, exist_ok=True)
+		log = log_dir / f"{name.split('/', 1)[1]}.log"
+		rel = os.path.relpath(log, ROOT)
+		# script -e: its status is the command's; stdin a pipe this keeps open, as a terminal is
+		p = subprocess.Popen(["script", "-qec", command, "/dev/null"], stdin=subprocess.PIPE,
+				     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+				     start_new_session=True)
+		# not communicate(): it would close stdin at once, and script passes that EOF on
+		chunks = []
+		reader = threading.Thread(target=lambda: chunks.extend(iter(
+			lambda: p.stdout.read1(65536), b"")))
+		reader.start()
+		try:
+			p.wait(timeout=timeout)
+			why = "" if p.returncode == 0 else _exit_words(p.returncode)
+		except subprocess.TimeoutExpired:
+			os.killpg(p.pid, signal.SIGKILL)
+			p.wait()
+			why = f"still running after {timeout} s under a terminal (waiting for input?)"
+		p.stdin.close()
+		reader.join()
+		out = b"".join(chunks)
+		log.write_text(ANSI.sub("", out.decode("utf-8", "replace").replace("\r", "")))
+		res = [Result("PASS", name) if not why else
+		       Result("FAIL", name, f"{command}: {why}, log {rel}")]
+		return res, rel, time.monotonic() - start
+
+	return Job(name, f"{command} (under a pseudo-terminal)", runner)
+
+
 # ---- selection and output --------------------------------------------------------------------
 
 def selected(name, patterns):
@@ -263,6 +307,7 @@ def main():
 			continue
 		for t in tests:
 			jobs.append(Job(t.full_name, t.describe(), lambda t=t: boottest.run(t)))
+	jobs += [tool_runner(*c) for c in TOOL_CHECKS]
 	jobs = [j for j in jobs if selected(j.name, args.patterns)]
 
 	if args.list:
