@@ -370,6 +370,7 @@ class Result:
 
 	def __init__(self, status, name, detail=""):
 		self.status, self.name, self.detail = status, name, detail
+		self.died = False       # an <area>/<test>/exit failure: the run did not end properly
 
 	def line(self):
 		return f"{self.status}: {self.name}" + (f" ({self.detail})" if self.detail else "")
@@ -440,7 +441,11 @@ def run(t):
 			pass
 
 	ok, why = judge_exit(t, rc, log, emu_text)
-	res.append(_result(ok, f"{name}/exit", why, rel_serial))
+	exit_res = _result(ok, f"{name}/exit", why, rel_serial)
+	# The run died (timeout, emulator crash, no exit status) rather than ended with the wrong
+	# status: the runner then counts the checks that only failed for want of output once.
+	exit_res.died = not ok and not why.startswith("exit status ")
+	res.append(exit_res)
 	for c in t.checks:
 		ok, why = c.evaluate(log)
 		res.append(_result(ok, f"{name}/{c.name}", why, rel_serial))
