@@ -77,8 +77,9 @@ all: $(GUEST_ELFS) $(GUEST_FIXTURES)
 # ---- make test / run / deps / bench
 # make test: builds everything, then tools/runtests.py runs the unit tests and the boot tests
 # (tests/boot/*.py). TESTFLAGS passes options on: make test TESTFLAGS='-k foundation/ -v'.
-# make run: boots the default ISO with COM1 on the terminal; PLATFORM=bochs|qemu-kvm|qemu-tcg
-# overrides the choice (QEMU + KVM where the host has nested VT-x, else Bochs).
+# make run: boots the default ISO with COM1 on the terminal; tools/boot says which platform it
+# chose and why (QEMU + KVM where the host has nested VT-x: /dev/kvm, the vmx flag and
+# kvm_intel nested=Y; else Bochs). PLATFORM=bochs|qemu-kvm|qemu-tcg overrides the choice.
 PLATFORM  ?=
 TESTFLAGS ?=
 deps:
