@@ -28,7 +28,6 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9_.+-]+$")
 EXIT_LINE_RE = re.compile(r"^tickvisor: exit status (\d+)$", re.M)
 # Bochs ends its log with the message it stopped on (the Shutdown port is a "panic" too).
 BOCHS_EXIT_RE = re.compile(r"Bochs is exiting with the following message:\n\[[^\]]*\] (.*)")
-BOCHS_SHUTDOWN_MSG = "Shutdown port: shutdown requested"
 
 # Guest output, kvm-unit-tests style. A trailing " (...)" is the detail, not part of the name.
 GUEST_LINE_RE = re.compile(r"^(PASS|FAIL|SKIP): (.*?)(?: \((.*)\))?$", re.M)
@@ -460,7 +459,7 @@ def run(t):
 			rc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out,
 					    stderr=subprocess.STDOUT, timeout=t.timeout + 60).returncode
 	except subprocess.TimeoutExpired:
-		rc = 137
+		rc = RC_TIMEOUT
 	secs = time.monotonic() - start
 
 	try:
@@ -492,43 +491,55 @@ def _result(ok, name, why, log_path):
 	return Result("PASS", name) if ok else Result("FAIL", name, f"{why}, log {log_path}")
 
 
+# tools/bochs-run's and tools/qemu-run's statuses (tools/exit-status.sh, README "Exit status")
+RC_GUEST_MAX = 63       # 0..63: the guest's code
+RC_USAGE = 64
+RC_GUEST_BIG = 65       # the guest's code was above 63
+RC_TICKVISOR_ERROR = 70
+RC_NO_EXIT = 71         # the emulator stopped without an exit device
+RC_TIMEOUT = 124
+
+
 def judge_exit(t, rc, log, emu_text):
-	"""Did the run end through the exit device, with the expected status?"""
+	"""Did the run end through the exit device, with the expected status? rc is the runner's
+	mapped status; the status compared with t.exit_status is the N of the last "tickvisor: exit
+	status N" line, else the runner's (natively on Bochs only 0 or "nonzero")."""
 	lines = [l for l in log.splitlines() if l.strip()]
 	last = f"; last line {lines[-1][:100]!r}" if lines else "; no serial output"
-	if rc in (124, 137):
-		return False, f"timed out after {t.timeout} s{last}"
+	if rc in (RC_TIMEOUT, 137):
+		return False, f"timed out: killed after {t.timeout} s{last}"
 	m = None
 	for m in EXIT_LINE_RE.finditer(log):
 		pass
 	line_status = int(m.group(1)) if m else None
+	guest_line = re.search(r"^tickvisor: guest exited .* with code \d+$", log, re.M)
 
-	if t.platform.kind == "bochs":
-		bm = BOCHS_EXIT_RE.search(emu_text)
-		msg = bm.group(1).strip() if bm else ""
-		if rc == 0:
-			port = 0
-		elif rc == 1 and (not msg or msg == BOCHS_SHUTDOWN_MSG):
-			port = "nonzero"      # Bochs can only say 0 or 1: the status line says which
-		elif rc == 1:
-			return False, f"Bochs stopped: {msg}{last}"
+	if rc == RC_NO_EXIT:
+		if t.platform.kind == "bochs":
+			bm = BOCHS_EXIT_RE.search(emu_text)
+			msg = bm.group(1).strip() if bm else "no message"
+			return False, f"Bochs stopped without an exit port: {msg}{last}"
+		return False, ("QEMU stopped without the exit port: the machine reset or shut down "
+			       f"(triple fault?){last}")
+	if line_status is not None:
+		# the status line and the runner's status must tell the same story
+		if line_status and not guest_line:
+			want = RC_TICKVISOR_ERROR
 		else:
-			return False, f"tools/bochs-run exited {rc}{last}"
-		consistent = line_status is None or (line_status == 0) == (port == 0)
+			want = line_status if line_status <= RC_GUEST_MAX else RC_GUEST_BIG
+		if rc != want:
+			return False, (f"status line says {line_status}"
+				       f"{'' if guest_line else ' (a tickvisor error)'}, so the runner "
+				       f"should exit {want}, but it exited {rc}")
+		status = line_status
+	elif 0 <= rc <= RC_GUEST_MAX or rc == RC_GUEST_BIG:
+		# natively on Bochs the exit ports can only say 0 or "not 0"
+		status = "nonzero" if t.platform.kind == "bochs" and rc != 0 else rc
 	else:
-		if rc == 0:
-			return False, ("QEMU exited 0: the machine reset or shut down without the exit "
-				       f"port (triple fault?){last}")
-		if rc % 2 == 0:
-			return False, f"tools/qemu-run exited {rc}{last}"
-		port = rc >> 1
-		consistent = line_status is None or ((line_status << 1) | 1) & 0xFF == rc
+		return False, f"the runner exited {rc}{last}"
 
 	if line_status is None and t.boot.kind == "tickvisor":
-		return False, f"no 'tickvisor: exit status N' line (emulator exit {rc}){last}"
-	if not consistent:
-		return False, f"status line says {line_status} but the emulator exited {rc}"
-	status = line_status if line_status is not None else port
+		return False, f"no 'tickvisor: exit status N' line (runner exit {rc}){last}"
 	if t.exit_status is ANY:
 		return True, ""
 	if status == t.exit_status or (status == "nonzero" and t.exit_status != 0):
