@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs every tickvisor test and prints one line per check, then `N passed, M failed`.
+"""Runs every tickvisor test, prints each as it ends, then `N passed, M failed`.
 
     tools/runtests.py [-k PATTERN]... [-j N] [-v] [--list]
 
@@ -330,7 +330,9 @@ def selected(name, patterns):
 
 
 def main():
-	ap = argparse.ArgumentParser(description="Runs the unit tests and the boot tests.")
+	ap = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
+				     epilog=__doc__.split("\n\n", 2)[2],
+				     formatter_class=argparse.RawDescriptionHelpFormatter)
 	ap.add_argument("-k", dest="patterns", action="append", default=[], metavar="PATTERN",
 			help="run only tests whose name contains PATTERN (or matches it, with * ? [])")
 	ap.add_argument("-j", dest="jobs", type=int, default=len(os.sched_getaffinity(0)),
