@@ -308,10 +308,13 @@ def mark_dependent(results, t):
 			deps.add(summary_name)
 	else:
 		return results
+	cause = root.name
+	if root is not ex and len(guest_fails) > 1:
+		cause = f"the guest's {len(guest_fails)} failed checks, first {root.name}"
 	out = []
 	for r in results:
 		if r is not root and r.status == "FAIL" and r.name in deps:
-			r = Result(DEPENDENT, r.name, f"{r.detail}; follows from {root.name}")
+			r = Result(DEPENDENT, r.name, f"{r.detail}; follows from {cause}")
 		out.append(r)
 	return out
 
@@ -427,9 +430,11 @@ def main():
 
 	wall = time.monotonic() - t0
 	units = sum(1 for j in jobs if j.name.startswith("unit/"))
+	tools = sum(1 for j in jobs if j.name.startswith("tools/"))
 	slow = max(jobs, key=lambda j: j.secs, default=None)
 	slowest = f", slowest {slow.name} {slow.secs:.1f} s" if slow else ""
-	print(f"runtests: {units} unit binaries, {len(jobs) - units} boot runs in {wall:.1f} s "
+	print(f"runtests: {units} unit binaries, {len(jobs) - units - tools} boot runs, {tools} tool "
+	      f"checks in {wall:.1f} s "
 	      f"(-j {args.jobs}{slowest}); {skipped} skipped, {xfailed} known emulator deviations, "
 	      f"{dependent} failures not counted (they follow from one counted above)")
 	print(f"{passed} passed, {failed} failed")
