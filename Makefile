@@ -80,8 +80,9 @@ all: $(GUEST_ELFS) $(GUEST_FIXTURES)
 # ---- make test / run / deps / bench
 # make test: builds everything, then tools/runtests.py runs the unit tests and the boot tests
 # (tests/boot/*.py). TESTFLAGS passes options on: make test TESTFLAGS='-k foundation/ -v'.
-# make run: boots the default ISO with COM1 on the terminal; PLATFORM=bochs|qemu-kvm|qemu-tcg
-# overrides the choice (QEMU + KVM where the host has nested VT-x, else Bochs).
+# make run: boots the default ISO with COM1 on the terminal; tools/boot says which platform it
+# chose and why (QEMU + KVM where the host has nested VT-x: /dev/kvm, the vmx flag and
+# kvm_intel nested=Y; else Bochs). PLATFORM=bochs|qemu-kvm|qemu-tcg overrides the choice.
 PLATFORM  ?=
 TESTFLAGS ?=
 deps:
@@ -104,3 +105,32 @@ bench: deps all
 
 clean:
 	rm -rf $(B)
+
+# make help: the targets and the variables that change them.
+.PHONY: help
+help:
+	@echo 'Targets:'
+	@echo '  all (default)  the hypervisor build/tickvisor.elf, the guest kernels build/guest/,'
+	@echo '                 the default ISO build/tickvisor.iso'
+	@echo '  test           all, then every unit test, boot test and tool check (tools/runtests.py);'
+	@echo '                 ends with "N passed, M failed"'
+	@echo '  unit           build and run the host unit tests only'
+	@echo '  run            boot the default ISO with COM1 on this terminal (tools/boot): says'
+	@echo '                 which platform it chose and why'
+	@echo '  bench          the timer benchmarks (tools/bench): tables, build/bench.json and'
+	@echo '                 build/bench-latency.png'
+	@echo '  deps           check (as root: install) the Debian packages (tools/deps)'
+	@echo '  clean          remove build/'
+	@echo '  help           this text'
+	@echo 'Variables (make VAR=value ...):'
+	@echo '  PLATFORM=bochs|qemu-kvm|qemu-tcg   run: where to boot (default: qemu-kvm where'
+	@echo '                 there is nested VT-x, else bochs); bench: bochs (default) or qemu-kvm'
+	@echo "  TESTFLAGS='-k foundation/ -v -j 1'  test: options for tools/runtests.py (--help)"
+	@echo '  CROSS_COMPILE=x86_64-elf-          a cross toolchain for the hypervisor and guests'
+	@echo '  CC=clang       the compiler (default $$(CROSS_COMPILE)gcc); HOSTCC for the unit'
+	@echo '                 tests (default gcc)'
+	@echo '  B=dir          the build directory (default build)'
+	@echo '  PYTHON         the Python 3 that runs the tools (default python3)'
+	@echo '  RUN_TIMEOUT=s  run: seconds before the emulator is killed (default 600)'
+	@echo '  BOCHS_CPU=m    run on Bochs: the CPU model (default corei7_skylake_x)'
+	@echo 'Each tool in tools/ answers --help. README.md says the rest.'

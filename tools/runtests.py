@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs every tickvisor test and prints one line per check, then `N passed, M failed`.
+"""Runs every tickvisor test, prints each as it ends, then `N passed, M failed`.
 
     tools/runtests.py [-k PATTERN]... [-j N] [-v] [--list]
 
@@ -10,12 +10,17 @@
   - every boot test of the manifest tests/boot/*.py (see tools/boottest.py), in parallel, each
     with its own ISO in build/iso/<area>/ and logs in build/logs/<area>/<test>.serial (.bochs,
     .qemu).
-Lines: `PASS: name`, `FAIL: name (why, log)`, `XFAIL: name (known emulator deviation, or a
-check pending on work to come)` (counted as passed), `SKIP: name (reason)` (not counted). The last
-line is `N passed, M failed`; the exit status is 1 when M > 0.
+  - the tool checks (TOOL_CHECKS below: a tool run under a pseudo-terminal).
+Unit tests run first. Each test is printed as it ends, `[k/N] name: 41 passed[, 1 failed, ...]`,
+followed by its checks that did not pass (with -v, all of them): `FAIL: name (why, log)`,
+`XFAIL: name (known emulator deviation, or a check pending on work to come)` (counted as
+passed), `SKIP: name (reason)` (not counted), `NOT COUNTED: name (why; follows from <check>)`: a failure that only follows from
+another one, counted once as that one (mark_dependent() says when). The last line is
+`N passed, M failed`; the exit status is 1 when M > 0.
 
 -k PATTERN selects tests by name (unit/<binary> or <area>/<test>): a substring, or a shell
-pattern when it has * ? or [; repeat -k for several. -v prints the log of every failed test.
+pattern when it has * ? or [; repeat -k for several. -v prints every check and the log of every
+failed test.
 """
 
 import argparse
@@ -29,7 +34,7 @@ import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 sys.dont_write_bytecode = True     # no tools/__pycache__ in the tree
@@ -229,6 +234,92 @@ def unit_binaries():
 		      if p.name.startswith("test_") and p.is_file() and os.access(p, os.X_OK))
 
 
+# ---- tool checks: a tool run as a user runs it, from a terminal ------------------------------
+
+# `make bench` once hung for ever from a terminal (gnuplot read it); each check here runs a command
+# under script(1), so that its stdin, stdout and stderr are a pseudo-terminal that stays open, and
+# passes when it exits 0 by itself in time. tools/bench's smallest run: one configuration, short.
+TOOL_CHECKS = [
+	("tools/bench-pty", "tools/bench --quick --config native --output build/bench-pty", 240),
+]
+
+
+def tool_runner(name, command, timeout):
+	def runner():
+		start = time.monotonic()
+		log_dir = ROOT / "build/logs/tools"
+		log_dir.mkdir(parents=True, exist_ok=True)
+		log = log_dir / f"{name.split('/', 1)[1]}.log"
+		rel = os.path.relpath(log, ROOT)
+		# script -e: its status is the command's; stdin a pipe this keeps open, as a terminal is
+		p = subprocess.Popen(["script", "-qec", command, "/dev/null"], stdin=subprocess.PIPE,
+				     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
+				     start_new_session=True)
+		# not communicate(): it would close stdin at once, and script passes that EOF on
+		chunks = []
+		reader = threading.Thread(target=lambda: chunks.extend(iter(
+			lambda: p.stdout.read1(65536), b"")))
+		reader.start()
+		try:
+			p.wait(timeout=timeout)
+			why = "" if p.returncode == 0 else _exit_words(p.returncode)
+		except subprocess.TimeoutExpired:
+			os.killpg(p.pid, signal.SIGKILL)
+			p.wait()
+			why = f"still running after {timeout} s under a terminal (waiting for input?)"
+		p.stdin.close()
+		reader.join()
+		out = b"".join(chunks)
+		log.write_text(ANSI.sub("", out.decode("utf-8", "replace").replace("\r", "")))
+		res = [Result("PASS", name) if not why else
+		       Result("FAIL", name, f"{command}: {why}, log {rel}")]
+		return res, rel, time.monotonic() - start
+
+	return Job(name, f"{command} (under a pseudo-terminal)", runner)
+
+
+# ---- one root cause, counted once -----------------------------------------------------------
+
+DEPENDENT = "NOT COUNTED"
+
+
+def mark_dependent(results, t):
+	"""A boot test's failures that only follow from another one become NOT COUNTED, naming it:
+	when the guest failed a check (its FAIL: line counts), the failed summary and the exit status
+	it caused; when the run died (timeout, emulator crash, no exit status: <test>/exit counts),
+	the present/near/count checks and the summary, which had no output to find."""
+	if t is None or not results:
+		return results
+	exit_name, summary_name = f"{t.full_name}/exit", f"{t.full_name}/summary"
+	wants_output = {f"{t.full_name}/{c.name}" for c in t.checks
+			if not isinstance(c, boottest.Absent)}
+	by_name = {r.name: r for r in results}
+	ex = by_name.get(exit_name)
+	guest_fails = [r for r in results if r.status == "FAIL" and r.name not in
+		       {exit_name, summary_name} and r.name[len(t.full_name) + 1:] not in
+		       {c.name for c in t.checks}]
+	summary = by_name.get(summary_name)
+	if ex is not None and ex.died:
+		root, deps = ex, set(wants_output)
+		if summary is not None and summary.detail.startswith("no SUMMARY"):
+			deps.add(summary_name)
+	elif guest_fails:
+		root, deps = guest_fails[0], {exit_name}
+		if summary is not None and "unexpected failure" in summary.detail:
+			deps.add(summary_name)
+	else:
+		return results
+	cause = root.name
+	if root is not ex and len(guest_fails) > 1:
+		cause = f"the guest's {len(guest_fails)} failed checks, first {root.name}"
+	out = []
+	for r in results:
+		if r is not root and r.status == "FAIL" and r.name in deps:
+			r = Result(DEPENDENT, r.name, f"{r.detail}; follows from {cause}")
+		out.append(r)
+	return out
+
+
 # ---- selection and output --------------------------------------------------------------------
 
 def selected(name, patterns):
@@ -243,13 +334,15 @@ def selected(name, patterns):
 
 
 def main():
-	ap = argparse.ArgumentParser(description="Runs the unit tests and the boot tests.")
+	ap = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0],
+				     epilog=__doc__.split("\n\n", 2)[2],
+				     formatter_class=argparse.RawDescriptionHelpFormatter)
 	ap.add_argument("-k", dest="patterns", action="append", default=[], metavar="PATTERN",
 			help="run only tests whose name contains PATTERN (or matches it, with * ? [])")
 	ap.add_argument("-j", dest="jobs", type=int, default=len(os.sched_getaffinity(0)),
 			help="parallel runs (default: the number of CPUs)")
 	ap.add_argument("-v", dest="verbose", action="store_true",
-			help="print the log of each failed test")
+			help="print every check, and the log of each failed test")
 	ap.add_argument("--list", action="store_true", help="list the tests and exit")
 	args = ap.parse_args()
 	os.chdir(ROOT)
@@ -264,6 +357,8 @@ def main():
 			continue
 		for t in tests:
 			jobs.append(Job(t.full_name, t.describe(), lambda t=t: boottest.run(t), t.timeout))
+			jobs[-1].test = t
+	jobs += [tool_runner(*c) for c in TOOL_CHECKS]
 	jobs = [j for j in jobs if selected(j.name, args.patterns)]
 
 	if args.list:
@@ -275,21 +370,33 @@ def main():
 		return 1 if broken else 0
 
 	t0 = time.monotonic()
-	passed = failed = skipped = xfailed = 0
+	passed = failed = skipped = xfailed = dependent = 0
+	finished = 0
 
-	def report(results, log):
-		nonlocal passed, failed, skipped, xfailed
+	def report(results, log, name=None):
+		"""One test's line `[k/N] name: counts`, then each of its checks that did not pass
+		(every check with -v) and, with -v, the log of a failed test."""
+		nonlocal passed, failed, skipped, xfailed, dependent, finished
+		n = {"PASS": 0, "FAIL": 0, "XFAIL": 0, "SKIP": 0, DEPENDENT: 0}
 		for r in results:
-			print(r.line(), flush=True)
-			if r.status == "PASS":
-				passed += 1
-			elif r.status == "XFAIL":
-				passed += 1
-				xfailed += 1
-			elif r.status == "SKIP":
-				skipped += 1
-			else:
-				failed += 1
+			n[r.status] = n.get(r.status, 0) + 1
+		passed += n["PASS"] + n["XFAIL"]
+		xfailed += n["XFAIL"]
+		skipped += n["SKIP"]
+		failed += len(results) - n["PASS"] - n["XFAIL"] - n["SKIP"] - n[DEPENDENT]
+		dependent += n[DEPENDENT]
+		if name is not None:
+			finished += 1
+			words = [f"{n['PASS'] + n['XFAIL']} passed" +
+				 (f" ({n['XFAIL']} expected failures)" if n["XFAIL"] else "")]
+			bad = len(results) - n["PASS"] - n["XFAIL"] - n["SKIP"] - n[DEPENDENT]
+			words += [f"{bad} failed"] if bad else []
+			words += [f"{n[DEPENDENT]} not counted"] if n[DEPENDENT] else []
+			words += [f"{n['SKIP']} skipped"] if n["SKIP"] else []
+			print(f"[{finished}/{len(jobs)}] {name}: {', '.join(words)}")
+		for r in results:
+			if args.verbose or r.status not in ("PASS", "XFAIL"):
+				print(r.line())
 		if args.verbose and log and any(r.status == "FAIL" for r in results):
 			try:
 				text = (ROOT / log).read_bytes().decode("utf-8", "replace")
@@ -298,7 +405,8 @@ def main():
 			print(f"---- {log}")
 			for line in text.replace("\r", "").splitlines():
 				print(f"  | {line}")
-			print("----", flush=True)
+			print("----")
+		sys.stdout.flush()
 
 	report(broken, None)
 	if not jobs and args.patterns:
@@ -306,23 +414,16 @@ def main():
 		print(f"{passed} passed, {failed + 1} failed")
 		return 1
 
-	# Print in manifest order as results come in; start the long boot runs first (the longest
-	# timeout first: the Linux boots), the unit tests last.
-	done = [threading.Event() for _ in jobs]
-	order = sorted(range(len(jobs)), key=lambda i: (jobs[i].name.startswith("unit/"),
+	# Unit tests first (seconds each), then the boot runs, the longest timeout first (the Linux
+	# boots); each test is printed as it ends.
+	order = sorted(range(len(jobs)), key=lambda i: (not jobs[i].name.startswith("unit/"),
 							-jobs[i].timeout))
-
-	def work(i):
-		jobs[i].run()
-		done[i].set()
-
 	pool = ThreadPoolExecutor(max_workers=max(1, args.jobs))
 	try:
-		for i in order:
-			pool.submit(work, i)
-		for i, j in enumerate(jobs):
-			done[i].wait()
-			report(j.results, j.log)
+		futures = {pool.submit(jobs[i].run): jobs[i] for i in order}
+		for f in as_completed(futures):
+			j = futures[f]
+			report(mark_dependent(j.results, getattr(j, "test", None)), j.log, j.name)
 	except KeyboardInterrupt:
 		# The runners' children got the SIGINT too (same process group) and stop.
 		pool.shutdown(wait=False, cancel_futures=True)
@@ -332,10 +433,13 @@ def main():
 
 	wall = time.monotonic() - t0
 	units = sum(1 for j in jobs if j.name.startswith("unit/"))
+	tools = sum(1 for j in jobs if j.name.startswith("tools/"))
 	slow = max(jobs, key=lambda j: j.secs, default=None)
 	slowest = f", slowest {slow.name} {slow.secs:.1f} s" if slow else ""
-	print(f"runtests: {units} unit binaries, {len(jobs) - units} boot runs in {wall:.1f} s "
-	      f"(-j {args.jobs}{slowest}); {skipped} skipped, {xfailed} expected failures (XFAIL)")
+	print(f"runtests: {units} unit binaries, {len(jobs) - units - tools} boot runs, {tools} tool "
+	      f"checks in {wall:.1f} s "
+	      f"(-j {args.jobs}{slowest}); {skipped} skipped, {xfailed} expected failures (XFAIL), "
+	      f"{dependent} failures not counted (they follow from one counted above)")
 	print(f"{passed} passed, {failed} failed")
 	return 1 if failed else 0
 

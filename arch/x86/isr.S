@@ -71,31 +71,25 @@ isr_common:
 	addq	$16, %rsp		/* vector and error code */
 	iretq
 
+/*
+ * A loop, not recursion: clang's assembler stops at 20 nested macro levels. With .altmacro,
+ * %vec passes the counter's value, so that each stub gets its number in its name.
+ */
 .altmacro
-.macro ISR_STUBS from, to
-	ISR_STUB \from
-	.if \to-\from
-	ISR_STUBS %(\from+1), \to
-	.endif
-.endm
-	ISR_STUBS 0, 63
-	ISR_STUBS 64, 127
-	ISR_STUBS 128, 191
-	ISR_STUBS 192, 255
+	.set	vec, 0
+	.rept	256
+	ISR_STUB %vec
+	.set	vec, vec + 1
+	.endr
 
 .macro STUB_ADDR vec
 	.quad isr_stub_\vec
 .endm
-.macro STUB_ADDRS from, to
-	STUB_ADDR \from
-	.if \to-\from
-	STUB_ADDRS %(\from+1), \to
-	.endif
-.endm
 	.section .rodata
 	.balign 8
 isr_stub_table:
-	STUB_ADDRS 0, 63
-	STUB_ADDRS 64, 127
-	STUB_ADDRS 128, 191
-	STUB_ADDRS 192, 255
+	.set	vec, 0
+	.rept	256
+	STUB_ADDR %vec
+	.set	vec, vec + 1
+	.endr

@@ -29,7 +29,7 @@
 #                                              without value, of group 2 ("got N, expected M")
 #                count(name, regex, min=1, max=None)   number of matching lines
 #     exit_status  the status of the run: the N of the last "tickvisor: exit status N" line, else
-#                what the exit device said (Bochs: 0 or non-zero; QEMU: (rc - 1) / 2). ANY (None):
+#                what the runner said (Bochs: 0 or non-zero; QEMU: the guest's code). ANY (None):
 #                any status, but the run must still end through the exit device. Under tickvisor
 #                the status line is required. Always checked, as the check <area>/<name>/exit; a
 #                timeout or an emulator crash fails it with the reason.
@@ -45,8 +45,8 @@
 #                Under tickvisor every check must pass; the runner refuses the map there.
 #     doc        one line saying what the test is for.
 # --------------------------------------------------------------------------------------------------
-from boottest import (ANY, absent, bochs, count, fixture, native, near, present, qemu_tcg, test,
-		      tickvisor)
+from boottest import (ANY, absent, bochs, count, fixture, native, near, not_on_iso, present,
+		      qemu_tcg, test, tickvisor)
 
 PLACEHOLDER = "tests/boot/placeholder.txt"
 MBTEST_ARGS = "modules=2 tag=hello-42"
@@ -179,4 +179,26 @@ TESTS = [
 	     native("build/guest/mbtest.elf", "env=native " + MBTEST_ARGS, MBTEST_MODULES),
 	     guest_results=True, known_deviations=QEMU_TCG_DEVIATIONS, exit_status=1, timeout=120,
 	     doc="mbtest.elf booted by GRUB on QEMU TCG, no hypervisor"),
+	# GRUB's own errors reach COM1 (terminal_output serial console). A missing module: GRUB says
+	# so and boots the kernel without it, and the guest finds the module gone.
+	test("grub-missing-module", bochs(),
+	     native("build/guest/mbtest.elf", "modules=1", [not_on_iso("missing.bin", "mod1")]), [
+		present("grub-error", r"error: file `/boot/missing\.bin' not found"),
+		present("guest-sees-it", r"^FAIL: boot\.modules \(0 modules, the command line says 1\)"),
+	     ], exit_status=1, timeout=90,
+	     doc="a grub.cfg naming a module the ISO lacks: GRUB's error is in the serial log"),
+	# The runners' exit status (README "Exit status"): natively on QEMU the guest's code 3 is the
+	# status (isa-debug-exit's 7 mapped back); the judge holds every test's runner status to its
+	# log (a tickvisor error: 70, e.g. qemu-no-vmx and crash-*; a guest's code under tickvisor on
+	# Bochs: vmx/hello-exit-code).
+	test("exit-code-qemu", qemu_tcg(), native("build/guest/hello.elf"), [
+		present("guest-output", r"^hello from a plain multiboot guest$"),
+	     ], exit_status=3, timeout=60,
+	     doc="a guest's exit code 3 is the runner's status 3 (QEMU's own: 7)"),
+	# A missing kernel: GRUB says so, and the test ISOs' fallback entry ends the run at once.
+	test("grub-missing-kernel", qemu_tcg(), native(not_on_iso("missing.elf")), [
+		present("grub-error", r"error: file `/boot/missing\.elf' not found"),
+		present("fallback", r"^GRUB: the boot entry failed"),
+	     ], exit_status=1, timeout=60,
+	     doc="a grub.cfg naming a kernel the ISO lacks: GRUB's error, then the fallback's exit"),
 ] + [crash_test(kind) for kind in CRASHES]
