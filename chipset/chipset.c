@@ -27,13 +27,30 @@ static bool irq0_unmasked(const struct chipset *c)
 	return (c->pic_unmasked & 1u) || (c->ioapic_unmasked & (1u << PIT_GSI));
 }
 
-/* The vPIT's deadline goes to the glue while an edge on IRQ0 can reach the vCPU (chipset.h). */
-static void update_pit_timer(struct chipset *c)
+/*
+ * The one deadline the glue holds for the chipset: the PM timer's, and the vPIT's while an edge on
+ * IRQ0 can reach the vCPU (chipset.h), whichever comes first.
+ */
+static void update_timer(struct chipset *c)
 {
-	if (c->pit_armed && irq0_unmasked(c))
-		c->ops->timer_arm(c->ctx, c->pit_deadline);
-	else
-		c->ops->timer_cancel(c->ctx);
+	bool pit = c->pit_armed && irq0_unmasked(c);
+	uint64_t at = UINT64_MAX;
+
+	if (pit)
+		at = c->pit_deadline;
+	if (c->pm_armed && c->pm_deadline < at)
+		at = c->pm_deadline;
+	if (at == UINT64_MAX) {
+		if (c->timer_armed)
+			c->ops->timer_cancel(c->ctx);
+		c->timer_armed = false;
+		return;
+	}
+	if (c->timer_armed && c->timer_deadline == at)
+		return;
+	c->timer_armed = true;
+	c->timer_deadline = at;
+	c->ops->timer_arm(c->ctx, at);
 }
 
 static void update_wanted(struct chipset *c, unsigned int irq)
@@ -75,7 +92,7 @@ static void pic_mask_changed(void *ctx, unsigned int irq, bool masked)
 	else
 		c->pic_unmasked |= (uint16_t)(1u << irq);
 	if (irq == 0)
-		update_pit_timer(c);
+		update_timer(c);
 	update_wanted(c, irq);
 }
 
@@ -156,7 +173,7 @@ static void ioapic_mask_changed(void *ctx, unsigned int pin, bool masked)
 	else
 		c->ioapic_unmasked |= 1u << pin;
 	if (pin == PIT_GSI)
-		update_pit_timer(c);
+		update_timer(c);
 	if (irq >= 0)
 		update_wanted(c, (unsigned int)irq);
 }
@@ -187,7 +204,7 @@ static void pit_arm(void *ctx, uint64_t deadline)
 
 	c->pit_armed = true;
 	c->pit_deadline = deadline;
-	update_pit_timer(c);
+	update_timer(c);
 }
 
 static void pit_cancel(void *ctx)
@@ -195,7 +212,7 @@ static void pit_cancel(void *ctx)
 	struct chipset *c = ctx;
 
 	c->pit_armed = false;
-	update_pit_timer(c);
+	update_timer(c);
 }
 
 static void pit_irq0(void *ctx)
@@ -219,6 +236,47 @@ static const struct vpit_ops pit_ops = {
 	.log = pit_log,
 };
 
+/* ---- the ACPI fixed hardware's ops */
+
+/* The SCI: a level line on both controllers, active high (the MADT's override for it). */
+static void pm_sci(void *ctx, bool level)
+{
+	struct chipset *c = ctx;
+
+	vpic_set_irq(&c->pic, c->cfg.sci_irq, level);
+	vioapic_set_irq(&c->ioapic, gsi_of(c->cfg.sci_irq), level);
+}
+
+static void pm_arm(void *ctx, uint64_t deadline)
+{
+	struct chipset *c = ctx;
+
+	c->pm_armed = true;
+	c->pm_deadline = deadline;
+	update_timer(c);
+}
+
+static void pm_cancel(void *ctx)
+{
+	struct chipset *c = ctx;
+
+	c->pm_armed = false;
+	update_timer(c);
+}
+
+static void pm_power_off(void *ctx)
+{
+	((struct chipset *)ctx)->powered_off = true;
+}
+
+static const struct acpi_pm_ops pm_ops = {
+	.sci = pm_sci,
+	.arm = pm_arm,
+	.cancel = pm_cancel,
+	.power_off = pm_power_off,
+	.log = pic_log,
+};
+
 bool chipset_init(struct chipset *c, const struct chipset_config *cfg,
 		  const struct chipset_ops *ops, void *ctx, uint8_t apic_id, uint64_t now)
 {
@@ -226,14 +284,22 @@ bool chipset_init(struct chipset *c, const struct chipset_config *cfg,
 		.tsc_hz = cfg->tsc_hz, .min_period_us = cfg->min_period_us, .bios_state = true,
 	};
 
+	struct acpi_pm_config pm_cfg = cfg->pm;
+
 	*c = (struct chipset){ .ops = ops, .ctx = ctx, .cfg = *cfg, .apic_id = apic_id };
 	vpic_init(&c->pic, &pic_ops, c);
 	vioapic_init(&c->ioapic, &ioapic_ops, c, cfg->ioapic_base);
+	pm_cfg.tsc_hz = cfg->tsc_hz;
+	if (cfg->acpi_pm && (cfg->sci_irq >= CHIPSET_ISA_IRQS ||
+			     !acpi_pm_init(&c->pm, &pm_cfg, &pm_ops, c, now)))
+		return false;
 	return vpit_init(&c->pit, &pit_cfg, &pit_ops, c, now);
 }
 
-bool chipset_port(uint16_t port)
+bool chipset_port(const struct chipset *c, uint16_t port)
 {
+	if (c->cfg.acpi_pm && acpi_pm_port(&c->pm, port))
+		return true;
 	switch (port) {
 	case VPIC_PORT_MASTER_CMD: case VPIC_PORT_MASTER_DATA:
 	case VPIC_PORT_SLAVE_CMD: case VPIC_PORT_SLAVE_DATA:
@@ -246,6 +312,8 @@ bool chipset_port(uint16_t port)
 
 static uint8_t io_read8(struct chipset *c, uint16_t port, uint64_t now)
 {
+	if (c->cfg.acpi_pm && acpi_pm_port(&c->pm, port))
+		return acpi_pm_read(&c->pm, port, now);
 	if (vpit_port(port))
 		return vpit_io_read(&c->pit, port, now);
 	return vpic_io_read(&c->pic, port);	/* 0xff for a port that is no one's */
@@ -253,7 +321,9 @@ static uint8_t io_read8(struct chipset *c, uint16_t port, uint64_t now)
 
 static void io_write8(struct chipset *c, uint16_t port, uint8_t val, uint64_t now)
 {
-	if (vpit_port(port))
+	if (c->cfg.acpi_pm && acpi_pm_port(&c->pm, port))
+		acpi_pm_write(&c->pm, port, val, now);
+	else if (vpit_port(port))
 		vpit_io_write(&c->pit, port, val, now);
 	else
 		vpic_io_write(&c->pic, port, val);
@@ -291,8 +361,15 @@ void chipset_mmio_write(struct chipset *c, uint32_t offset, uint32_t val, unsign
 	vioapic_mmio_write(&c->ioapic, offset, val, size);
 }
 
+bool chipset_powered_off(const struct chipset *c)
+{
+	return c->powered_off;
+}
+
 bool chipset_timer_check(struct chipset *c, uint64_t now)
 {
+	if (c->cfg.acpi_pm)
+		acpi_pm_timer_check(&c->pm, now);
 	return vpit_timer_check(&c->pit, now);
 }
 

@@ -11,13 +11,16 @@
  *	IRQ0 (PIT OUT0)		vPIC input 0 and vIOAPIC pin 2 (the MADT's override IRQ0 -> GSI2)
  *	vPIC INT		vIOAPIC pin 0 (ExtINT through the I/O APIC) and the vLAPIC's LINT0
  *				(virtual wire: the glue checks LVT LINT0's ExtINT mode)
+ *	SCI (acpi_pm.h)		ISA IRQ sci_irq: vPIC input and vIOAPIC pin, level, active high
+ *				(the MADT's override for it says so)
  *
  * Edge sources (the vPIT's OUT0, forwarded ISA lines) pulse their lines: low, then high, and
  * leave them high (vpic.h: an edge request is dropped if the line falls before INTA).
  *
- * The vPIT's deadline is handed on (ops->timer_arm) only while IRQ0 is unmasked at the vPIC or
- * at the vIOAPIC: an edge that no controller lets through needs no exit of its own. Every exit
- * still runs chipset_timer_check, so IRR and the counter see every edge at the next exit, and
+ * One deadline goes to the glue (ops->timer_arm): the earlier of the ACPI PM timer's (while it
+ * wants one) and the vPIT's, which counts only while IRQ0 is unmasked at the vPIC or at the
+ * vIOAPIC: an edge that no controller lets through needs no exit of its own. Every exit still
+ * runs chipset_timer_check, so IRR and the counter see every edge at the next exit, and
  * unmasking arms the held deadline (an overdue one at once).
  *
  * Forwarding. A physical ISA line in chipset_config.forward_mask is "wanted" while the guest has
@@ -26,6 +29,7 @@
  *
  * How the glue drives it (one vCPU, one thread):
  *  - chipset_init; trap the ports for which chipset_port() is true and the vIOAPIC's MMIO page.
+ *    After an I/O exit, chipset_powered_off() says the guest entered ACPI S5.
  *  - I/O exits: chipset_io; EPT violations in the page: chipset_mmio_read / _write.
  *  - every VM exit: chipset_timer_check(now), next to the vLAPIC's timer check.
  *  - the vLAPIC's EOI of a level-triggered vector (its EOI broadcast): chipset_eoi(vector).
@@ -39,6 +43,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "chipset/acpi_pm.h"
 #include "chipset/vioapic.h"
 #include "chipset/vpic.h"
 #include "chipset/vpit.h"
@@ -68,6 +73,9 @@ struct chipset_config {
 	uint32_t min_period_us;		/* the vPIT's periodic floor, as the vLAPIC's */
 	uint32_t ioapic_base;		/* guest-physical; VIOAPIC_DEFAULT_BASE on a PC */
 	uint16_t forward_mask;		/* ISA IRQs that are physical lines given to the guest */
+	bool acpi_pm;			/* ACPI fixed hardware (acpi_pm.h) ... */
+	struct acpi_pm_config pm;	/* ... at these ports (pm.tsc_hz is tsc_hz) */
+	uint8_t sci_irq;		/* ... with its SCI on this ISA IRQ */
 };
 
 struct chipset_stats {
@@ -92,6 +100,12 @@ struct chipset {
 	bool extint_requested;		/* the vIOAPIC's pin 0 sent an ExtINT message */
 	bool pit_armed;			/* the vPIT holds a deadline ... */
 	uint64_t pit_deadline;		/* ... this one, armed while IRQ0 is unmasked somewhere */
+	struct acpi_pm pm;
+	bool pm_armed;			/* the PM timer holds a deadline ... */
+	uint64_t pm_deadline;		/* ... this one */
+	bool timer_armed;		/* ops->timer_arm holds ... */
+	uint64_t timer_deadline;	/* ... this one */
+	bool powered_off;		/* the guest entered S5 */
 	struct chipset_stats stats;
 };
 
@@ -99,7 +113,7 @@ struct chipset {
 bool chipset_init(struct chipset *c, const struct chipset_config *cfg,
 		  const struct chipset_ops *ops, void *ctx, uint8_t apic_id, uint64_t now);
 /* True for the I/O ports chipset_io serves. */
-bool chipset_port(uint16_t port);
+bool chipset_port(const struct chipset *c, uint16_t port);
 /*
  * An IN (write false: *val receives the value) or OUT of `size` bytes (1, 2, 4) at `port`, at
  * host TSC `now`. A wider access is byte accesses to port, port + 1, ... as on the ISA bus.
@@ -109,7 +123,9 @@ void chipset_io(struct chipset *c, uint16_t port, unsigned int size, bool write,
 uint32_t chipset_ioapic_base(const struct chipset *c);
 uint32_t chipset_mmio_read(struct chipset *c, uint32_t offset, unsigned int size);
 void chipset_mmio_write(struct chipset *c, uint32_t offset, uint32_t val, unsigned int size);
-/* The vPIT's expiries due at `now`; true if IRQ0 was raised. */
+/* The guest wrote SLP_EN with \_S5's sleep type: the machine is off. */
+bool chipset_powered_off(const struct chipset *c);
+/* The vPIT's and the PM timer's expiries due at `now`; true if IRQ0 was raised. */
 bool chipset_timer_check(struct chipset *c, uint64_t now);
 /* The vLAPIC's EOI broadcast for a level-triggered vector. */
 void chipset_eoi(struct chipset *c, uint8_t vector);

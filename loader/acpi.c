@@ -4,9 +4,9 @@
  * gives, through memcpy, little-endian (x86): no packed structs, no alignment assumed. The
  * layout is computed and checked against the area before anything is written.
  *
- * Layout in the area, each table on a 16-byte boundary:
+ * Layout in the area, each table on a 16-byte boundary, the FACS on a 64-byte one (5.2.10):
  *
- *	RSDP  XSDT  RSDT  FADT  DSDT  MADT  (zeroes to the end of the area)
+ *	RSDP  XSDT  RSDT  FADT  DSDT  MADT  [FACS]  (zeroes to the end of the area)
  */
 #include "lib/error.h"
 #include "lib/string.h"
@@ -51,25 +51,65 @@ static const char creator_id[4] = { 'T', 'K', 'V', 'S' };
 #define SDT_ENTRIES		2	/* the FADT, the MADT */
 
 /*
- * FADT (5.2.9), revision 6, minor version 5: ACPI 6.5. The fields not named here are
- * 0, and hardware-reduced (4.1) lets them be: FIRMWARE_CTRL and X_FIRMWARE_CTRL (no FACS),
- * Preferred_PM_Profile (unspecified), SCI_INT (no SCI), SMI_CMD (no SMI command port: ACPI mode
- * is always on), the PM1/PM2/GPE blocks and PM_TMR_BLK with their X_ GASes (no fixed hardware,
- * no PM timer), and RESET_REG (no reset register: RESET_REG_SUP is clear).
+ * FADT (5.2.9), revision 6, minor version 5: ACPI 6.5. The fields not named here are 0:
+ * Preferred_PM_Profile (unspecified), SMI_CMD (no SMI command port: ACPI mode is always on,
+ * 4.8.2.1), PM1b, PM2 and the GPE blocks (none), the century and alarm fields, RESET_REG (no
+ * reset register: RESET_REG_SUP is clear). Hardware-reduced (4.1), without acpi_pm, leaves the
+ * fixed-hardware fields 0 too: no FACS, no SCI, no PM blocks, no PM timer.
  */
 #define FADT_REVISION		6
 #define FADT_MINOR_VERSION	5
+#define FADT_FIRMWARE_CTRL	36	/* 4 the FACS */
 #define FADT_DSDT		40	/* 4 */
+#define FADT_SCI_INT		46	/* 2 */
+#define FADT_PM1A_EVT_BLK	56	/* 4 */
+#define FADT_PM1A_CNT_BLK	64	/* 4 */
+#define FADT_PM_TMR_BLK		76	/* 4 */
+#define FADT_PM1_EVT_LEN	88	/* 1 */
+#define FADT_PM1_CNT_LEN	89	/* 1 */
+#define FADT_PM_TMR_LEN		91	/* 1 */
+#define FADT_P_LVL2_LAT		96	/* 2 above 100: no C2 */
+#define FADT_P_LVL3_LAT		98	/* 2 above 1000: no C3 */
 #define FADT_IAPC_BOOT_ARCH	109	/* 2 5.2.9.3 */
 #define FADT_FLAGS		112	/* 4 the Fixed Feature Flags */
 #define FADT_MINOR		131	/* 1 */
+#define FADT_X_FIRMWARE_CTRL	132	/* 8 */
 #define FADT_X_DSDT		140	/* 8 */
+#define FADT_X_PM1A_EVT_BLK	148	/* 12 GAS */
+#define FADT_X_PM1A_CNT_BLK	172	/* 12 GAS */
+#define FADT_X_PM_TMR_BLK	208	/* 12 GAS */
 #define FADT_HYPERVISOR_VENDOR	268	/* 8 */
 #define FADT_SIZE		276
 
+#define PM1_EVT_LEN		4	/* PM1_STS and PM1_EN, 16 bits each (4.8.3.1) */
+#define PM1_CNT_LEN		2	/* PM1_CNT (4.8.3.2.1) */
+#define PM_TMR_LEN		4	/* PM_TMR, 32 bits with TMR_VAL_EXT (4.8.3.3) */
+#define NO_C2_LATENCY		101
+#define NO_C3_LATENCY		1001
+
 /* FADT flags (5.2.9, the Fixed Feature Flags). */
 #define FADT_F_WBINVD		(1u << 0)
+#define FADT_F_PROC_C1		(1u << 2)	/* C1 (HLT) works on every processor */
+#define FADT_F_PWR_BUTTON	(1u << 4)	/* set: no fixed-feature power button */
+#define FADT_F_SLP_BUTTON	(1u << 5)	/* set: no fixed-feature sleep button */
+#define FADT_F_TMR_VAL_EXT	(1u << 8)	/* the PM timer is 32 bits, not 24 */
 #define FADT_F_HW_REDUCED_ACPI	(1u << 20)
+
+/* Generic Address Structure (5.2.3.2), 12 bytes. */
+#define GAS_SPACE		0	/* 1 address space: */
+#define GAS_SPACE_IO		1	/*   system I/O */
+#define GAS_BIT_WIDTH		1	/* 1 */
+#define GAS_BIT_OFFSET		2	/* 1 */
+#define GAS_ACCESS_SIZE		3	/* 1 1 byte, 2 word, 3 dword */
+#define GAS_ADDRESS		4	/* 8 */
+
+/* FACS (5.2.10): no header of the usual kind, no checksum. */
+#define FACS_SIGNATURE		0	/* 4 "FACS" */
+#define FACS_LENGTH		4	/* 4 */
+#define FACS_VERSION		32	/* 1 */
+#define FACS_SIZE		64
+#define FACS_VERSION_2		2
+#define FACS_ALIGN		64
 
 /* IA-PC boot architecture flags (5.2.9.3). */
 #define BOOT_LEGACY_DEVICES	(1u << 0)
@@ -91,7 +131,7 @@ static const char hypervisor_vendor[8] = { 'T', 'I', 'C', 'K', 'V', 'I', 'S', 'R
  * byte with bits 7:6 clear (20.2.4). The bytes are those iasl compiles the line above to.
  */
 #define DSDT_REVISION		2
-static const uint8_t dsdt_aml[] = {
+static const uint8_t dsdt_cpu_aml[] = {
 	0x10, 0x21,			/* ScopeOp, PkgLength 33 */
 	'_', 'S', 'B', '_',		/*   NameSeg _SB_: the block's scope is the root */
 	0x5b, 0x82, 0x1a,		/*   DeviceOp (ExtOpPrefix 0x82), PkgLength 26 */
@@ -101,6 +141,21 @@ static const uint8_t dsdt_aml[] = {
 	0x08, '_', 'U', 'I', 'D',	/*     NameOp _UID */
 	0x00,				/*     ZeroOp */
 };
+/*
+ * With fixed hardware, the soft-off sleep type (7.4.2): Name (_S5, Package (0x04) { typ, typ,
+ * Zero, Zero }), the SLP_TYP values for PM1a_CNT and PM1b_CNT and two reserved ones. The two
+ * typ bytes are patched in (DSDT_S5_TYPA, DSDT_S5_TYPB below).
+ */
+static const uint8_t dsdt_s5_aml[] = {
+	0x08, '_', 'S', '5', '_',	/* NameOp _S5_ */
+	0x12, 0x08, 0x04,		/*   PackageOp, PkgLength 8, NumElements 4 */
+	0x0a, 0x00,			/*   BytePrefix: SLP_TYPa */
+	0x0a, 0x00,			/*   BytePrefix: SLP_TYPb */
+	0x00, 0x00,			/*   ZeroOp, ZeroOp */
+};
+#define DSDT_S5_TYPA		9
+#define DSDT_S5_TYPB		11
+
 /* The processor's UID, in _UID above and in the MADT's processor local APIC structure. */
 #define CPU_UID			0
 
@@ -158,8 +213,8 @@ static const uint8_t dsdt_aml[] = {
 
 /* Where each table lies, as offsets into the area. */
 struct layout {
-	uint32_t xsdt, rsdt, fadt, dsdt, madt;
-	uint32_t madt_len, end;
+	uint32_t xsdt, rsdt, fadt, dsdt, madt, facs;
+	uint32_t dsdt_len, madt_len, end;
 };
 
 static void put8(uint8_t *t, uint32_t at, uint8_t v)
@@ -231,6 +286,12 @@ static int check_platform(const struct acpi_platform *p, char *err, size_t errle
 	if (p->override_count > ACPI_MAX_OVERRIDES)
 		return error_set(err, errlen, "ACPI: %u interrupt source overrides, more than the %u "
 				 "the builder describes", p->override_count, ACPI_MAX_OVERRIDES);
+	if (p->pm.present && p->pm.sci_irq >= ISA_IRQS)
+		return error_set(err, errlen, "ACPI: the SCI on ISA IRQ %u, above 15", p->pm.sci_irq);
+	/* 0 and 1 would be ZeroOp and OneOp in AML, not the BytePrefix form dsdt_s5_aml has */
+	if (p->pm.present && (p->pm.s5_slp_typ < 2 || p->pm.s5_slp_typ > 7))
+		return error_set(err, errlen, "ACPI: SLP_TYP %u for S5: the builder takes 2-7",
+				 p->pm.s5_slp_typ);
 	if (p->override_count && !p->ioapic_count)
 		return error_set(err, errlen, "ACPI: interrupt source overrides without an I/O APIC "
 				 "to route them to");
@@ -263,8 +324,14 @@ static int plan(struct layout *l, const struct acpi_platform *p, uint32_t area_g
 	l->rsdt = align_up(l->xsdt + HDR_SIZE + SDT_ENTRIES * 8, TABLE_ALIGN);
 	l->fadt = align_up(l->rsdt + HDR_SIZE + SDT_ENTRIES * 4, TABLE_ALIGN);
 	l->dsdt = align_up(l->fadt + FADT_SIZE, TABLE_ALIGN);
-	l->madt = align_up(l->dsdt + HDR_SIZE + sizeof(dsdt_aml), TABLE_ALIGN);
+	l->dsdt_len = HDR_SIZE + sizeof(dsdt_cpu_aml) + (p->pm.present ? sizeof(dsdt_s5_aml) : 0);
+	l->madt = align_up(l->dsdt + l->dsdt_len, TABLE_ALIGN);
 	l->end = l->madt + l->madt_len;
+	l->facs = 0;
+	if (p->pm.present) {
+		l->facs = align_up(area_gpa + l->end, FACS_ALIGN) - area_gpa;
+		l->end = l->facs + FACS_SIZE;
+	}
 
 	if (area_gpa % TABLE_ALIGN)
 		return error_set(err, errlen, "ACPI: the area at %#x is not 16-byte aligned, as the "
@@ -322,27 +389,85 @@ static uint16_t boot_arch_flags(const struct acpi_boot_arch *b)
 	       (b->cmos_rtc ? 0 : BOOT_CMOS_RTC_NOT_PRESENT);
 }
 
-/*
- * Hardware-reduced (4.1): an OS then ignores the fixed-hardware fields (5.2.9), left 0.
- * WBINVD: the guest's WBINVD runs on the CPU itself (no WBINVD exiting), and flushes as the flag
- * promises. The DSDT address goes in both DSDT and X_DSDT, the same value, which ACPICA checks.
- */
-static void build_fadt(uint8_t *t, uint32_t dsdt_gpa, const struct acpi_platform *p)
+/* A GAS for `bytes` bytes of I/O space at `port`, accessed `access` bytes at a time. */
+static void put_gas_io(uint8_t *t, uint32_t at, uint16_t port, uint8_t bytes, uint8_t access)
 {
+	put8(t, at + GAS_SPACE, GAS_SPACE_IO);
+	put8(t, at + GAS_BIT_WIDTH, (uint8_t)(bytes * 8));
+	put8(t, at + GAS_BIT_OFFSET, 0);
+	put8(t, at + GAS_ACCESS_SIZE, access == 4 ? 3 : access);
+	put64(t, at + GAS_ADDRESS, port);
+}
+
+/*
+ * The fixed hardware (4.8): the PM1a blocks and the PM timer, each in the 32-bit field and in
+ * its X_ GAS (ACPICA checks that they agree); the SCI's IRQ; no C2/C3 (latencies above the
+ * limits); C1 is HLT. The power and sleep buttons are not fixed features (there are none), and
+ * the timer is 32 bits wide.
+ */
+static uint32_t fadt_fixed_hardware(uint8_t *t, uint32_t facs_gpa, const struct acpi_pm *pm)
+{
+	put32(t, FADT_FIRMWARE_CTRL, facs_gpa);
+	put64(t, FADT_X_FIRMWARE_CTRL, facs_gpa);
+	put16(t, FADT_SCI_INT, pm->sci_irq);
+	put32(t, FADT_PM1A_EVT_BLK, pm->evt_port);
+	put32(t, FADT_PM1A_CNT_BLK, pm->cnt_port);
+	put32(t, FADT_PM_TMR_BLK, pm->tmr_port);
+	put8(t, FADT_PM1_EVT_LEN, PM1_EVT_LEN);
+	put8(t, FADT_PM1_CNT_LEN, PM1_CNT_LEN);
+	put8(t, FADT_PM_TMR_LEN, PM_TMR_LEN);
+	put16(t, FADT_P_LVL2_LAT, NO_C2_LATENCY);
+	put16(t, FADT_P_LVL3_LAT, NO_C3_LATENCY);
+	put_gas_io(t, FADT_X_PM1A_EVT_BLK, pm->evt_port, PM1_EVT_LEN, 2);
+	put_gas_io(t, FADT_X_PM1A_CNT_BLK, pm->cnt_port, PM1_CNT_LEN, 2);
+	put_gas_io(t, FADT_X_PM_TMR_BLK, pm->tmr_port, PM_TMR_LEN, 4);
+	return FADT_F_PROC_C1 | FADT_F_PWR_BUTTON | FADT_F_SLP_BUTTON | FADT_F_TMR_VAL_EXT;
+}
+
+/*
+ * With fixed hardware (acpi_pm) or hardware-reduced (4.1: an OS then ignores the fixed-hardware
+ * fields, left 0). WBINVD: the guest's WBINVD runs on the CPU itself (no WBINVD exiting), and
+ * flushes as the flag promises. The DSDT address goes in both DSDT and X_DSDT, the same value,
+ * which ACPICA checks.
+ */
+static void build_fadt(uint8_t *t, uint32_t dsdt_gpa, uint32_t facs_gpa,
+		       const struct acpi_platform *p)
+{
+	uint32_t flags = FADT_F_WBINVD;
+
 	put_header(t, "FACP", FADT_SIZE, FADT_REVISION);
 	put32(t, FADT_DSDT, dsdt_gpa);
 	put16(t, FADT_IAPC_BOOT_ARCH, boot_arch_flags(&p->boot_arch));
-	put32(t, FADT_FLAGS, FADT_F_WBINVD | FADT_F_HW_REDUCED_ACPI);
+	if (p->pm.present)
+		flags |= fadt_fixed_hardware(t, facs_gpa, &p->pm);
+	else
+		flags |= FADT_F_HW_REDUCED_ACPI;
+	put32(t, FADT_FLAGS, flags);
 	put8(t, FADT_MINOR, FADT_MINOR_VERSION);
 	put64(t, FADT_X_DSDT, dsdt_gpa);
 	memcpy(t + FADT_HYPERVISOR_VENDOR, hypervisor_vendor, sizeof(hypervisor_vendor));
 	seal(t);
 }
 
-static void build_dsdt(uint8_t *t)
+/* FACS (5.2.10), version 2: no waking vector (no S3), no global lock users, no 64-bit wake. */
+static void build_facs(uint8_t *t)
 {
-	put_header(t, "DSDT", HDR_SIZE + sizeof(dsdt_aml), DSDT_REVISION);
-	memcpy(t + HDR_SIZE, dsdt_aml, sizeof(dsdt_aml));
+	memcpy(t + FACS_SIGNATURE, "FACS", 4);
+	put32(t, FACS_LENGTH, FACS_SIZE);
+	put8(t, FACS_VERSION, FACS_VERSION_2);
+}
+
+static void build_dsdt(uint8_t *t, uint32_t len, const struct acpi_platform *p)
+{
+	uint8_t *s5 = t + HDR_SIZE + sizeof(dsdt_cpu_aml);
+
+	put_header(t, "DSDT", len, DSDT_REVISION);
+	memcpy(t + HDR_SIZE, dsdt_cpu_aml, sizeof(dsdt_cpu_aml));
+	if (p->pm.present) {
+		memcpy(s5, dsdt_s5_aml, sizeof(dsdt_s5_aml));
+		s5[DSDT_S5_TYPA] = p->pm.s5_slp_typ;
+		s5[DSDT_S5_TYPB] = p->pm.s5_slp_typ;
+	}
 	seal(t);
 }
 
@@ -402,8 +527,10 @@ int acpi_build(uint8_t *area, uint32_t area_gpa, uint32_t area_size,
 	memset(area, 0, area_size);
 	build_sdt(area + l.xsdt, "XSDT", 8, area_gpa + l.fadt, area_gpa + l.madt);
 	build_sdt(area + l.rsdt, "RSDT", 4, area_gpa + l.fadt, area_gpa + l.madt);
-	build_fadt(area + l.fadt, area_gpa + l.dsdt, p);
-	build_dsdt(area + l.dsdt);
+	build_fadt(area + l.fadt, area_gpa + l.dsdt, l.facs ? area_gpa + l.facs : 0, p);
+	build_dsdt(area + l.dsdt, l.dsdt_len, p);
+	if (l.facs)
+		build_facs(area + l.facs);
 	build_madt(area + l.madt, l.madt_len, p);
 	build_rsdp(area, area_gpa + l.rsdt, area_gpa + l.xsdt);
 	return 0;

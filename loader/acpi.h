@@ -69,6 +69,20 @@ struct acpi_boot_arch {
 	bool cmos_rtc;		/* the MC146818 RTC/CMOS at ports 0x70/0x71 */
 };
 
+/*
+ * ACPI fixed hardware (4.8): the PM1a event and control blocks and the PM timer, in I/O space,
+ * and the SCI's ISA IRQ. Present: the FADT is a full one (not hardware-reduced) with a FACS, and
+ * the DSDT names the S5 (soft-off) sleep type. Absent: a hardware-reduced FADT.
+ */
+struct acpi_pm {
+	bool present;
+	uint16_t evt_port;		/* PM1a_EVT_BLK: PM1_STS, PM1_EN (2 + 2 bytes) */
+	uint16_t cnt_port;		/* PM1a_CNT_BLK: PM1_CNT (2 bytes) */
+	uint16_t tmr_port;		/* PM_TMR_BLK: the 32-bit PM timer (4 bytes) */
+	uint8_t sci_irq;		/* ISA IRQ of the SCI (level, active high: 5.2.9) */
+	uint8_t s5_slp_typ;		/* SLP_TYP value of \_S5 (0-7) */
+};
+
 struct acpi_platform {
 	uint32_t lapic_id;		/* the one vCPU's APIC ID: below 255 (an xAPIC ID) */
 	uint32_t lapic_addr;		/* guest-physical base of the local APIC */
@@ -79,6 +93,7 @@ struct acpi_platform {
 	struct acpi_irq_override overrides[ACPI_MAX_OVERRIDES];
 	bool lint1_nmi;			/* LINT1 is wired to NMI (MADT local APIC NMI structure) */
 	struct acpi_boot_arch boot_arch;
+	struct acpi_pm pm;
 };
 
 /*

@@ -11,6 +11,7 @@
 #include "vmx/deadlines.h"
 #include "vmx/hypercall_abi.h"
 #include "vmx/intr_deliver.h"
+#include "vmx/tsc_offset.h"
 #include "vmx/vmx_ops.h"
 
 #define MAXPHYADDR_DEFAULT	36
@@ -217,15 +218,20 @@ uint64_t apic_glue_timer_hz(void)
 	return vlapic_timer_hz(&glue.lapic);
 }
 
+/* IA32_TSC_DEADLINE is a guest TSC value; the vLAPIC keeps host ones (vmx/tsc_offset.h). */
 bool apic_glue_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
-	(void)v;
-	return vlapic_msr_read(&glue.lapic, msr, val);
+	if (!vlapic_msr_read(&glue.lapic, msr, val))
+		return false;
+	if (msr == VLAPIC_MSR_TSC_DEADLINE)
+		*val = tsc_offset_to_guest(v, *val);
+	return true;
 }
 
 bool apic_glue_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-	(void)v;
+	if (msr == VLAPIC_MSR_TSC_DEADLINE)
+		val = tsc_offset_to_host(v, val);
 	return vlapic_msr_write(&glue.lapic, msr, val);
 }
 

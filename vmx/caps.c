@@ -28,6 +28,8 @@ static const struct control proc_controls[] = {
 	{ PROC_MWAIT_EXITING, "MWAIT exiting", true },
 	{ PROC_RDPMC_EXITING, "RDPMC exiting", true },
 	{ PROC_MONITOR_EXITING, "MONITOR exiting", true },
+	/* The guest's TSC writes and IA32_TSC_ADJUST move its TSC (vmx/tsc_offset.h). */
+	{ PROC_USE_TSC_OFFSETTING, "use TSC offsetting", true },
 	{ PROC_USE_TPR_SHADOW, "use TPR shadow", true },
 	{ PROC_USE_IO_BITMAPS, "use I/O bitmaps", true },
 	{ PROC_USE_MSR_BITMAPS, "use MSR bitmaps", true },

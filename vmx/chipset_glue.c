@@ -3,6 +3,7 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/irq_lines.h"
 #include "arch/x86/log.h"
+#include "arch/x86/platform.h"
 #include "arch/x86/ratelimit.h"
 #include "chipset/chipset.h"
 #include "vlapic/vlapic.h"
@@ -14,11 +15,12 @@
 
 /*
  * The ISA lines of the passed-through PC whose interrupts the guest gets: every one but IRQ0 (the
- * vPIT's), IRQ2 (the 8259 cascade) and IRQ13 (the FPU's error line, inside the CPU): COM1 (4),
- * COM2 (3), the keyboard and mouse (1, 12), the RTC (8), the ATA channels (14, 15), and the
- * lines a PC leaves to cards.
+ * vPIT's), IRQ2 (the 8259 cascade), IRQ9 (the virtual SCI's) and IRQ13 (the FPU's error line,
+ * inside the CPU): COM1 (4), COM2 (3), the keyboard and mouse (1, 12), the RTC (8), the ATA
+ * channels (14, 15), and the lines a PC leaves to cards.
  */
-#define FORWARDED_IRQS	((uint16_t)~((1u << 0) | (1u << 2) | (1u << 13)))
+#define FORWARDED_IRQS	((uint16_t)~((1u << 0) | (1u << 2) | (1u << CHIPSET_SCI_IRQ) | \
+				     (1u << 13)))
 
 static struct chipset cs;
 static unsigned int isa_of_line[IRQ_LINES_MAX];
@@ -114,6 +116,10 @@ static enum vcpu_action io(struct vcpu *v, void *ctx, uint16_t port, unsigned in
 {
 	(void)ctx;
 	chipset_io(&cs, port, size, write, val, v->exit_tsc);
+	if (chipset_powered_off(&cs)) {
+		pr_info("guest powered off through ACPI (SLP_EN with the S5 sleep type)\n");
+		return vcpu_stop(v, EXIT_SUCCESS_CODE);
+	}
 	return VCPU_RESUME;
 }
 
@@ -157,10 +163,15 @@ bool chipset_glue_init(const struct chipset_glue_config *cfg)
 		.min_period_us = cfg->min_period_us,
 		.ioapic_base = (uint32_t)MMIO_GPA_IOAPIC,
 		.forward_mask = FORWARDED_IRQS,
+		.acpi_pm = true,
+		.pm = { .evt_port = CHIPSET_PM_EVT_PORT, .cnt_port = CHIPSET_PM_CNT_PORT,
+			.tmr_port = CHIPSET_PM_TMR_PORT, .s5_slp_typ = CHIPSET_S5_SLP_TYP },
+		.sci_irq = CHIPSET_SCI_IRQ,
 	};
 	static const struct { uint16_t port, count; } ports[] = {
 		{ IO_PORT_PIC1, 2 }, { IO_PORT_PIC2, 2 }, { IO_PORT_ELCR, 2 }, { IO_PORT_PIT, 4 },
-		{ IO_PORT_B, 1 },
+		{ IO_PORT_B, 1 }, { CHIPSET_PM_EVT_PORT, 4 }, { CHIPSET_PM_CNT_PORT, 2 },
+		{ CHIPSET_PM_TMR_PORT, 4 },
 	};
 
 	deadlines_register_check(DEADLINE_VPIT, timer_check, NULL);
@@ -183,8 +194,10 @@ bool chipset_glue_init(const struct chipset_glue_config *cfg)
 void chipset_glue_describe(void)
 {
 	pr_info("chipset: vPIC (8259 pair, ELCR), vIOAPIC (24 pins at %#x), vPIT (8254, IRQ0 -> "
-		"GSI2); the guest's unmasked ISA lines get the host's %s lines; no HPET\n",
-		chipset_ioapic_base(&cs), irq_lines_use_ioapic() ? "I/O APIC" : "8259");
+		"GSI2), ACPI PM timer and PM1 blocks at ports %#x-%#x (SCI IRQ%u); the guest's "
+		"unmasked ISA lines get the host's %s lines; no HPET\n", chipset_ioapic_base(&cs),
+		CHIPSET_PM_EVT_PORT, CHIPSET_PM_TMR_PORT + 3, CHIPSET_SCI_IRQ,
+		irq_lines_use_ioapic() ? "I/O APIC" : "8259");
 }
 
 uint32_t chipset_glue_ioapic_base(void)

@@ -23,6 +23,15 @@ bool chipset_glue_init(const struct chipset_glue_config *cfg);
 void chipset_glue_describe(void);
 /* The vIOAPIC's guest-physical base, for the MADT. */
 uint32_t chipset_glue_ioapic_base(void);
+/*
+ * The ACPI fixed hardware's I/O ports and SCI, for the FADT and the MADT: PM1a_EVT_BLK,
+ * PM1a_CNT_BLK and PM_TMR_BLK, and the ISA IRQ of the SCI (level, active high).
+ */
+#define CHIPSET_PM_EVT_PORT	0x600
+#define CHIPSET_PM_CNT_PORT	0x604
+#define CHIPSET_PM_TMR_PORT	0x608
+#define CHIPSET_SCI_IRQ		9
+#define CHIPSET_S5_SLP_TYP	5
 /* A forwarded device line is unmasked: its interrupt can wake a halted vCPU. */
 bool chipset_glue_can_wake(void);
 /* vPIT ticks, forwarded interrupts per line, ExtINT and NMI messages: the exit statistics. */

@@ -168,10 +168,11 @@ static const struct cpu_feature features[] = {
 	/* Leaf 7 subleaf 0 EBX */
 	{ FEAT("fsgsbase", 7, 0, CPU_EBX, BIT(0), FEAT_PASS), .needs_cr4 = CR4_FSGSBASE },
 	/*
-	 * TSC_ADJUST: hidden. tickvisor keeps no TSC offset (the vLAPIC's deadlines are host TSC
-	 * values), so it could not honour a write; Linux then leaves the TSC alone.
+	 * TSC_ADJUST: emulated on the guest's TSC offset (vmx/tsc_offset.h), which a write moves
+	 * as the SDM says (vol. 3B 18.17.3). With the invariant TSC it tells Linux the TSC needs
+	 * no clocksource watchdog.
 	 */
-	HIDE("tsc_adjust", 7, 0, CPU_EBX, 1, F_TSC_ADJUST),
+	{ FEAT("tsc_adjust", 7, 0, CPU_EBX, BIT(1), FEAT_EMULATE), .id = F_TSC_ADJUST },
 	{ FEAT("sgx", 7, 0, CPU_EBX, BIT(2), FEAT_HIDE) },
 	{ FEAT("bmi1", 7, 0, CPU_EBX, BIT(3), FEAT_PASS) },
 	PASS("hle", 7, 0, CPU_EBX, 4),
@@ -282,7 +283,7 @@ static const struct cpu_feature features[] = {
 	  .needs_proc2 = PROC2_RDTSCP },
 	{ FEAT("lm", 0x80000001, 0, CPU_EDX, BIT(29), FEAT_PASS), .id = F_LM },
 
-	/* The invariant TSC is the host's: the guest reads the host TSC unchanged. */
+	/* The invariant TSC is the host's: the guest's runs with it, a constant offset away. */
 	PASS("invtsc", 0x80000007, 0, CPU_EDX, 8),
 	PASS("wbnoinvd", 0x80000008, 0, CPU_EBX, 9),
 };
@@ -299,7 +300,7 @@ static const struct cpu_msr_rule msr_rules[] = {
 	{ 0x01b, 0x01b, F_NONE, MSR_ROUTE_VLAPIC, "IA32_APIC_BASE" },
 	/* Locked with VMX off, as CPUID says (Linux reads it to decide about VMX and SGX). */
 	{ 0x03a, 0x03a, F_NONE, MSR_ROUTE_EMULATE, "IA32_FEATURE_CONTROL" },
-	{ 0x03b, 0x03b, F_TSC_ADJUST, MSR_ROUTE_EMULATE, "IA32_TSC_ADJUST" },
+	{ 0x03b, 0x03b, F_TSC_ADJUST, MSR_ROUTE_TSC, "IA32_TSC_ADJUST" },
 	{ 0x048, 0x048, F_SPEC_CTRL, MSR_ROUTE_PASS, "IA32_SPEC_CTRL" },
 	{ 0x049, 0x049, F_SPEC_CTRL, MSR_ROUTE_PASS, "IA32_PRED_CMD" },
 	/* Read after a write of 0 and a CPUID (SDM vol. 3A 10.11.7): microcode revision 1. */
@@ -730,9 +731,6 @@ bool cpu_policy_wrmsr(struct cpu_policy *p, uint32_t msr, uint64_t val)
 {
 	enum cpu_msr_route route = cpu_policy_msr_route(p, msr);
 
-	/* The TSC: the guest runs on the host's, and a write is dropped (README "Limits"). */
-	if (route == MSR_ROUTE_PASS_READ && msr == 0x010)
-		return true;
 	if (route != MSR_ROUTE_EMULATE)
 		return false;
 	if (mtrr_fixed_index(msr) >= 0 || msr == 0x2ff ||

@@ -59,6 +59,7 @@ enum cpu_msr_route {
 	MSR_ROUTE_PASS_READ,	/* reads reach the CPU, writes exit to cpu_policy_wrmsr() */
 	MSR_ROUTE_EMULATE,	/* cpu_policy_rdmsr() and cpu_policy_wrmsr() */
 	MSR_ROUTE_VLAPIC,	/* the virtual LAPIC's (vmx/apic_glue.h) */
+	MSR_ROUTE_TSC,		/* IA32_TSC_ADJUST: the guest's TSC offset (vmx/tsc_offset.h) */
 };
 
 struct cpu_msr_rule {

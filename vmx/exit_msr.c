@@ -10,6 +10,7 @@
 #include "vmx/apic_glue.h"
 #include "vmx/cpu_policy_glue.h"
 #include "vmx/exit.h"
+#include "vmx/tsc_offset.h"
 
 /*
  * #GP. An MSR the table names belongs to a hidden feature: the guest asked whether it is there,
@@ -49,6 +50,10 @@ enum vcpu_action handle_rdmsr(struct vcpu *v)
 	case MSR_ROUTE_EMULATE:
 		ok = cpu_policy_rdmsr(p, msr, &val);
 		break;
+	case MSR_ROUTE_TSC:
+		val = tsc_offset_adjust(v);
+		ok = true;
+		break;
 	default:	/* the bitmap passes the others' reads through: this is a #GP */
 		ok = false;
 		break;
@@ -72,9 +77,21 @@ enum vcpu_action handle_wrmsr(struct vcpu *v)
 	case MSR_ROUTE_VLAPIC:
 		ok = apic_glue_msr_write(v, msr, val);
 		break;
-	case MSR_ROUTE_EMULATE:
 	case MSR_ROUTE_PASS_READ:
+		/* IA32_TIME_STAMP_COUNTER is the one: its reads pass, a write moves the offset */
+		if (msr == MSR_IA32_TIME_STAMP_COUNTER) {
+			tsc_offset_write(v, msr, val);
+			ok = true;
+			break;
+		}
 		ok = cpu_policy_wrmsr(p, msr, val);
+		break;
+	case MSR_ROUTE_EMULATE:
+		ok = cpu_policy_wrmsr(p, msr, val);
+		break;
+	case MSR_ROUTE_TSC:
+		tsc_offset_write(v, msr, val);
+		ok = true;
 		break;
 	default:
 		ok = false;

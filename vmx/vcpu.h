@@ -30,6 +30,10 @@ struct vcpu {
 	uint8_t preemption_shift;
 	uint64_t preemption_expiry;
 
+	/* The guest's TSC is the host's + tsc_offset (vmx/tsc_offset.h); IA32_TSC_ADJUST */
+	int64_t tsc_offset;
+	int64_t tsc_adjust;
+
 	uint64_t vmcs_pa;
 	uint8_t *ram;			/* guest RAM: GPA 0..ram_size, host-contiguous */
 	uint64_t ram_size;

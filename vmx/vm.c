@@ -108,8 +108,10 @@ static bool load_guest(const struct mb2_info *mbi, struct guest_entry *entry)
  * maps mark reserved (loader/e820.h), where an OS searches for the RSDP (ACPI 6.5 5.2.5.1). They
  * describe what the guest gets: one processor with its local APIC at the default base, LINT1
  * wired to NMI as on a PC, the 8259 pair, the I/O APIC with the PIT's IRQ0 on GSI2 (the wiring of
- * chipset/chipset.h), and the passed-through legacy devices. No HPET: tickvisor has none to give
- * (the vLAPIC timer and the vPIT are the guest's timers), so none is described. The loader never
+ * chipset/chipset.h), the ACPI fixed hardware (chipset/acpi_pm.h: the PM timer an OS checks its
+ * TSC against, the SCI on IRQ9, level and active high, soft-off), and the passed-through legacy
+ * devices. No HPET: tickvisor has none to give (the vLAPIC timer, the vPIT and the PM timer are
+ * the guest's clocks), so none is described. The loader never
  * writes below 1 MiB but for the zero page and the BIOS data area, so this can come after it.
  */
 static bool build_firmware(void)
@@ -120,11 +122,18 @@ static bool build_firmware(void)
 		.pcat_compat = true,		/* the vPIC */
 		.ioapic_count = 1,
 		.ioapic = { { .id = 0, .addr = chipset_glue_ioapic_base(), .gsi_base = 0 } },
-		.override_count = 1,
-		.overrides = { { .bus_irq = 0, .gsi = 2, .flags = 0 } },	/* bus default */
+		.override_count = 2,
+		.overrides = {
+			{ .bus_irq = 0, .gsi = 2, .flags = 0 },		/* as the bus says */
+			{ .bus_irq = CHIPSET_SCI_IRQ, .gsi = CHIPSET_SCI_IRQ,
+			  .flags = ACPI_INTI_ACTIVE_HIGH | ACPI_INTI_LEVEL },
+		},
 		.lint1_nmi = true,
 		.boot_arch = { .legacy_devices = true, .i8042 = true, .vga = true,
 			       .msi = false, .cmos_rtc = true },
+		.pm = { .present = true, .evt_port = CHIPSET_PM_EVT_PORT,
+			.cnt_port = CHIPSET_PM_CNT_PORT, .tmr_port = CHIPSET_PM_TMR_PORT,
+			.sci_irq = CHIPSET_SCI_IRQ, .s5_slp_typ = CHIPSET_S5_SLP_TYP },
 	};
 	char err[160];
 
@@ -133,8 +142,8 @@ static bool build_firmware(void)
 		pr_err("cannot build the ACPI tables: %s\n", err);
 		return false;
 	}
-	pr_info("ACPI: RSDP at %#x (RSDT, XSDT, FADT hardware-reduced, DSDT, MADT with the "
-		"I/O APIC and IRQ0 -> GSI2)\n", ACPI_AREA_GPA);
+	pr_info("ACPI: RSDP at %#x (RSDT, XSDT, FADT with the PM timer, FACS, DSDT with \\_S5, "
+		"MADT with the I/O APIC, IRQ0 -> GSI2 and the SCI)\n", ACPI_AREA_GPA);
 	return true;
 }
 

@@ -61,6 +61,18 @@ static struct acpi_platform with_ioapic(void)
 	return p;
 }
 
+/* What vmx/vm.c passes: the chipset, and ACPI fixed hardware with the PM timer, SCI on IRQ9. */
+static struct acpi_platform with_pm(void)
+{
+	struct acpi_platform p = with_ioapic();
+
+	p.lapic_id = 0;
+	p.ioapic[0].id = 0;
+	p.pm = (struct acpi_pm){ .present = true, .evt_port = 0x600, .cnt_port = 0x604,
+				 .tmr_port = 0x608, .sci_irq = 9, .s5_slp_typ = 5 };
+	return p;
+}
+
 /* ---- the independent decoder ---- */
 
 static uint16_t rd16(const uint8_t *p)
@@ -90,10 +102,15 @@ static uint8_t sum(const uint8_t *p, size_t n)
 struct decoded {
 	uint32_t end;			/* the highest table end, as an offset into the area */
 	uint32_t rsdp;			/* offsets into the area */
-	uint32_t rsdt, xsdt, fadt, dsdt, madt;
+	uint32_t rsdt, xsdt, fadt, dsdt, madt, facs;
 	/* FADT */
 	uint32_t fadt_flags;
 	uint16_t boot_arch;
+	uint16_t sci_int;
+	uint32_t pm1a_evt, pm1a_cnt, pm_tmr;
+	/* DSDT: \_S5's package, when there is one */
+	bool has_s5;
+	uint8_t s5_typa, s5_typb;
 	/* MADT */
 	uint32_t lapic_addr, madt_flags;
 	unsigned int n_lapic, n_ioapic, n_iso, n_nmi;
@@ -186,6 +203,70 @@ static void decode_madt(struct decoded *d)
 	assert_int_equal(at, len);
 }
 
+/* A GAS (5.2.3.2) describing `bits` of system I/O at `port`. */
+static void check_gas_io(const uint8_t *g, uint32_t port, unsigned int bits)
+{
+	assert_int_equal(g[0], 1);			/* system I/O */
+	assert_int_equal(g[1], bits);
+	assert_int_equal(g[2], 0);
+	assert_true(g[3] >= 1 && g[3] <= 3);		/* byte, word or dword accesses */
+	assert_int_equal(rd64(g + 4), port);
+}
+
+/* A full FADT: the FACS, the SCI, PM1a's event and control blocks, the 32-bit PM timer. */
+static void decode_fixed_hardware(struct decoded *d, const uint8_t *f)
+{
+	uint32_t facs = rd32(f + 36);
+	const uint8_t *fc;
+
+	assert_int_equal(rd64(f + 132), facs);		/* X_FIRMWARE_CTRL agrees */
+	assert_true(facs >= GPA && facs + 64 <= GPA + area_size);
+	assert_int_equal(facs % 64, 0);			/* 5.2.10: 64-byte aligned */
+	d->facs = facs - GPA;
+	fc = area + d->facs;
+	assert_memory_equal(fc, "FACS", 4);
+	assert_int_equal(rd32(fc + 4), 64);
+	assert_int_equal(fc[32], 2);			/* version */
+	if (d->facs + 64 > d->end)
+		d->end = d->facs + 64;
+	assert_true(d->sci_int > 0 && d->sci_int < 16);
+	assert_int_equal(f[88], 4);			/* PM1_EVT_LEN */
+	assert_int_equal(f[89], 2);			/* PM1_CNT_LEN */
+	assert_int_equal(f[91], 4);			/* PM_TMR_LEN */
+	assert_true(rd16(f + 96) > 100);		/* P_LVL2_LAT: no C2 */
+	assert_true(rd16(f + 98) > 1000);		/* P_LVL3_LAT: no C3 */
+	assert_true(d->fadt_flags & (1u << 8));		/* TMR_VAL_EXT: 32 bits */
+	check_gas_io(f + 148, d->pm1a_evt, 32);		/* X_PM1a_EVT_BLK */
+	check_gas_io(f + 172, d->pm1a_cnt, 16);		/* X_PM1a_CNT_BLK */
+	check_gas_io(f + 208, d->pm_tmr, 32);		/* X_PM_TMR_BLK */
+}
+
+/* The DSDT's AML: Scope (\_SB) {...}, then nothing or Name (_S5, Package (4) {...}). */
+static void decode_dsdt(struct decoded *d)
+{
+	const uint8_t *a = area + d->dsdt + 36;
+	uint32_t len = rd32(area + d->dsdt + 4) - 36, scope;
+	static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x08, 0x04 };
+
+	assert_true(len > 2);
+	assert_int_equal(a[0], 0x10);			/* ScopeOp */
+	assert_int_equal(a[1] & 0xc0, 0);		/* a one-byte PkgLength */
+	scope = 1 + a[1];
+	assert_true(scope <= len);
+	if (scope == len)
+		return;
+	/* NameOp _S5_ PackageOp PkgLength 8, four elements: two BytePrefix SLP_TYPs, two zeroes */
+	assert_int_equal(len - scope, sizeof(s5) + 6);
+	assert_memory_equal(a + scope, s5, sizeof(s5));
+	assert_int_equal(a[scope + 8], 0x0a);
+	assert_int_equal(a[scope + 10], 0x0a);
+	assert_int_equal(a[scope + 12], 0x00);
+	assert_int_equal(a[scope + 13], 0x00);
+	d->has_s5 = true;
+	d->s5_typa = a[scope + 9];
+	d->s5_typb = a[scope + 11];
+}
+
 /* Decodes the tables in the area from the RSDP on, checking everything the spec pins down. */
 static void decode(struct decoded *d)
 {
@@ -229,28 +310,34 @@ static void decode(struct decoded *d)
 	f = area + d->fadt;
 	assert_int_equal(rd32(f + 4), 276);
 	assert_int_equal(f[131], 5);			/* minor version */
-	assert_int_equal(rd32(f + 36), 0);		/* FIRMWARE_CTRL: no FACS */
-	assert_int_equal(rd64(f + 132), 0);		/* X_FIRMWARE_CTRL */
-	assert_int_equal(rd16(f + 46), 0);		/* SCI_INT */
-	assert_int_equal(rd32(f + 48), 0);		/* SMI_CMD */
-	assert_int_equal(rd32(f + 76), 0);		/* PM_TMR_BLK */
-	assert_int_equal(f[91], 0);			/* PM_TMR_LEN */
-	for (unsigned int i = 0; i < 12; i++)
-		assert_int_equal(f[208 + i], 0);	/* X_PM_TMR_BLK */
-	assert_int_equal(rd32(f + 56), 0);		/* PM1a_EVT_BLK */
-	assert_int_equal(rd32(f + 64), 0);		/* PM1a_CNT_BLK */
+	assert_int_equal(rd32(f + 48), 0);		/* SMI_CMD: ACPI mode is always on */
 	assert_memory_equal(f + 268, "TICKVISR", 8);	/* hypervisor vendor identity */
 	d->fadt_flags = rd32(f + 112);
 	d->boot_arch = rd16(f + 109);
+	d->sci_int = rd16(f + 46);
+	d->pm1a_evt = rd32(f + 56);
+	d->pm1a_cnt = rd32(f + 64);
+	d->pm_tmr = rd32(f + 76);
+	if (d->fadt_flags & (1u << 20)) {
+		/* Hardware-reduced (4.1): no FACS, no SCI, no fixed-hardware blocks. */
+		assert_int_equal(rd32(f + 36), 0);	/* FIRMWARE_CTRL */
+		assert_int_equal(rd64(f + 132), 0);	/* X_FIRMWARE_CTRL */
+		assert_int_equal(d->sci_int, 0);
+		assert_int_equal(d->pm_tmr, 0);
+		assert_int_equal(f[91], 0);		/* PM_TMR_LEN */
+		for (unsigned int i = 0; i < 12; i++)
+			assert_int_equal(f[208 + i], 0);	/* X_PM_TMR_BLK */
+		assert_int_equal(d->pm1a_evt, 0);
+		assert_int_equal(d->pm1a_cnt, 0);
+	} else {
+		decode_fixed_hardware(d, f);
+	}
 	x_dsdt = rd64(f + 140);
 	assert_int_equal(rd32(f + 40), x_dsdt);		/* DSDT and X_DSDT agree */
 
-	/* DSDT (5.2.11.1): revision 2; its AML is one Scope package spanning the whole body. */
+	/* DSDT (5.2.11.1): revision 2; a Scope package, then perhaps \_S5 (7.4.2). */
 	d->dsdt = table(d, x_dsdt, "DSDT", 2);
-	assert_true(rd32(area + d->dsdt + 4) > 38);
-	assert_int_equal(area[d->dsdt + 36], 0x10);	/* ScopeOp */
-	assert_int_equal(area[d->dsdt + 37] & 0xc0, 0);	/* a one-byte PkgLength */
-	assert_int_equal(area[d->dsdt + 37], rd32(area + d->dsdt + 4) - 37);
+	decode_dsdt(d);
 
 	d->madt = table(d, madt_gpa, "APIC", 5);
 	decode_madt(d);
@@ -297,7 +384,16 @@ static int teardown(void **state)
 static void check_common(const struct decoded *d, const struct acpi_platform *p)
 {
 	assert_int_equal(d->rsdp, 0);			/* the RSDP lands at the area's start */
-	assert_true(d->fadt_flags & (1u << 20));	/* HW_REDUCED_ACPI */
+	assert_int_equal(!!(d->fadt_flags & (1u << 20)), !p->pm.present);	/* HW_REDUCED */
+	assert_int_equal(d->has_s5, p->pm.present);
+	if (p->pm.present) {
+		assert_int_equal(d->sci_int, p->pm.sci_irq);
+		assert_int_equal(d->pm1a_evt, p->pm.evt_port);
+		assert_int_equal(d->pm1a_cnt, p->pm.cnt_port);
+		assert_int_equal(d->pm_tmr, p->pm.tmr_port);
+		assert_int_equal(d->s5_typa, p->pm.s5_slp_typ);
+		assert_int_equal(d->s5_typb, p->pm.s5_slp_typ);
+	}
 	assert_int_equal(d->lapic_addr, p->lapic_addr);
 	assert_int_equal(d->madt_flags, p->pcat_compat ? 1 : 0);
 	assert_int_equal(d->n_lapic, 1);
@@ -355,6 +451,28 @@ static void test_ioapic_and_overrides(void **state)
 	assert_int_equal(d.iso[1].irq, 9);
 	assert_int_equal(d.iso[1].flags & 0x3, 1);		/* active high */
 	assert_int_equal((d.iso[1].flags >> 2) & 0x3, 3);	/* level */
+}
+
+/* ACPI fixed hardware: a full FADT (PM1a blocks, PM timer, SCI), the FACS, \_S5 in the DSDT. */
+static void test_fixed_hardware(void **state)
+{
+	struct acpi_platform p = with_pm();
+	struct decoded d;
+
+	(void)state;
+	build_ok(&p, &d);
+	check_common(&d, &p);
+	/* WBINVD, PROC_C1, PWR_BUTTON and SLP_BUTTON (none), TMR_VAL_EXT; not hardware-reduced */
+	assert_int_equal(d.fadt_flags, 1u | (1u << 2) | (1u << 4) | (1u << 5) | (1u << 8));
+	assert_true(d.facs > d.madt);
+	/* S5's SLP_TYP must fit PM1_CNT's 3 bits, and be encoded as the builder can */
+	p.pm.s5_slp_typ = 8;
+	assert_int_equal(build_at(&p, GPA, SIZE), -1);
+	assert_non_null(strstr(err, "SLP_TYP"));
+	p.pm.s5_slp_typ = 5;
+	p.pm.sci_irq = 16;
+	assert_int_equal(build_at(&p, GPA, SIZE), -1);
+	assert_non_null(strstr(err, "SCI"));
 }
 
 static void test_every_override(void **state)
@@ -583,10 +701,16 @@ static void disassemble_all(const char *prefix)
 	snprintf(expect, sizeof(expect), "ACPI Table Address   1 : %016X", madt_gpa);
 	iasl(name, d.xsdt, rd32(area + d.xsdt + 4), expect);
 	snprintf(name, sizeof(name), "%s-facp", prefix);
-	iasl(name, d.fadt, rd32(area + d.fadt + 4), "Hardware Reduced (V5) : 1");
+	iasl(name, d.fadt, rd32(area + d.fadt + 4), d.facs ? "Hardware Reduced (V5) : 0" :
+	     "Hardware Reduced (V5) : 1");
 	snprintf(name, sizeof(name), "%s-dsdt", prefix);
-	iasl(name, d.dsdt, rd32(area + d.dsdt + 4), "Name (_HID, \"ACPI0007\"");
+	iasl(name, d.dsdt, rd32(area + d.dsdt + 4), d.has_s5 ? "Name (_S5, Package (0x04)" :
+	     "Name (_HID, \"ACPI0007\"");
 	dsdt_recompiles(name, d.dsdt);
+	if (d.facs) {
+		snprintf(name, sizeof(name), "%s-facs", prefix);
+		iasl(name, d.facs, 64, "Signature : \"FACS\"");
+	}
 	snprintf(name, sizeof(name), "%s-apic", prefix);
 	iasl(name, d.madt, rd32(area + d.madt + 4), "[Processor Local APIC]");
 }
@@ -599,6 +723,16 @@ static void test_iasl_today(void **state)
 	(void)state;
 	build_ok(&p, &d);
 	disassemble_all("today");
+}
+
+static void test_iasl_fixed_hardware(void **state)
+{
+	struct acpi_platform p = with_pm();
+	struct decoded d;
+
+	(void)state;
+	build_ok(&p, &d);
+	disassemble_all("pm");
 }
 
 static void test_iasl_ioapic(void **state)
@@ -623,6 +757,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_bad_configs, teardown),
 		cmocka_unit_test_teardown(test_iasl_today, teardown),
 		cmocka_unit_test_teardown(test_iasl_ioapic, teardown),
+		cmocka_unit_test_teardown(test_fixed_hardware, teardown),
+		cmocka_unit_test_teardown(test_iasl_fixed_hardware, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

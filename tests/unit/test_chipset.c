@@ -34,6 +34,12 @@ struct env {
 	unsigned int logs;
 };
 
+#define PM_EVT		0x600
+#define PM_CNT		0x604
+#define PM_TMR		0x608
+#define SCI_IRQ		9
+#define S5_TYP		5
+
 static void env_post(void *ctx, uint8_t vector, bool level)
 {
 	struct env *e = ctx;
@@ -100,6 +106,10 @@ static struct env *setup(uint16_t forward_mask)
 	struct chipset_config cfg = {
 		.tsc_hz = TSC_HZ, .min_period_us = 0, .ioapic_base = VIOAPIC_DEFAULT_BASE,
 		.forward_mask = forward_mask,
+		.acpi_pm = true,
+		.pm = { .evt_port = PM_EVT, .cnt_port = PM_CNT, .tmr_port = PM_TMR,
+			.s5_slp_typ = S5_TYP },
+		.sci_irq = SCI_IRQ,
 	};
 
 	memset(&e, 0, sizeof(e));
@@ -162,15 +172,123 @@ static void run_to_deadline(struct env *e)
 
 static void test_ports(void **state)
 {
+	struct env *e = setup(0);
+	static const uint16_t ports[] = { 0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1, 0x40, 0x41, 0x42,
+					  0x43 };
+
 	(void)state;
-	assert_true(chipset_port(0x20) && chipset_port(0x21) && chipset_port(0xa0));
-	assert_true(chipset_port(0xa1) && chipset_port(0x4d0) && chipset_port(0x4d1));
-	for (uint16_t p = 0x40; p <= 0x43; p++)
-		assert_true(chipset_port(p));
-	assert_true(chipset_port(0x61));
-	assert_false(chipset_port(0x3f8));
-	assert_false(chipset_port(0x44));
-	assert_false(chipset_port(0x80));
+	for (unsigned int i = 0; i < sizeof(ports) / sizeof(ports[0]); i++)
+		assert_true(chipset_port(&e->c, ports[i]));
+	assert_true(chipset_port(&e->c, 0x61));
+	assert_false(chipset_port(&e->c, 0x3f8));
+	assert_false(chipset_port(&e->c, 0x44));
+	assert_false(chipset_port(&e->c, 0x80));
+	for (uint16_t p = PM_EVT; p < PM_EVT + 4; p++)
+		assert_true(chipset_port(&e->c, p));
+	assert_true(chipset_port(&e->c, PM_CNT) && chipset_port(&e->c, PM_CNT + 1));
+	assert_false(chipset_port(&e->c, PM_CNT + 2));
+	for (uint16_t p = PM_TMR; p < PM_TMR + 4; p++)
+		assert_true(chipset_port(&e->c, p));
+	assert_false(chipset_port(&e->c, PM_TMR + 4));
+}
+
+static uint32_t inl(struct env *e, uint16_t port)
+{
+	uint32_t val = 0;
+
+	chipset_io(&e->c, port, 4, false, &val, e->now);
+	return val;
+}
+
+static uint16_t inw(struct env *e, uint16_t port)
+{
+	uint32_t val = 0;
+
+	chipset_io(&e->c, port, 2, false, &val, e->now);
+	return (uint16_t)val;
+}
+
+static void outw(struct env *e, uint16_t port, uint16_t v)
+{
+	uint32_t val = v;
+
+	chipset_io(&e->c, port, 2, true, &val, e->now);
+}
+
+/* PM_TMR counts 3,579,545 Hz of TSC time from init, exactly: ticks = floor(dTSC * f / tsc_hz). */
+static void test_pm_timer(void **state)
+{
+	struct env *e = setup(0);
+	uint64_t t0 = e->now;
+
+	(void)state;
+	assert_int_equal(inl(e, PM_TMR), 0);
+	e->now = t0 + 1000000000ull;			/* one second */
+	assert_int_equal(inl(e, PM_TMR), 3579545);
+	e->now = t0 + 279;				/* 279 ns: 0.9987 ticks */
+	assert_int_equal(inl(e, PM_TMR), 0);
+	e->now = t0 + 280;				/* 280 ns: 1.0023 ticks */
+	assert_int_equal(inl(e, PM_TMR), 1);
+	e->now = t0 + 1200000000000ull;			/* 20 minutes: it wraps at 2^32 */
+	assert_int_equal(inl(e, PM_TMR), (uint32_t)(1200ull * 3579545));
+	/* a byte at a time, as the PIIX4 allows */
+	assert_int_equal(inb(e, PM_TMR + 1), (uint8_t)((1200ull * 3579545) >> 8));
+	/* read-only */
+	outw(e, PM_TMR, 0);
+	assert_int_equal(inl(e, PM_TMR), (uint32_t)(1200ull * 3579545));
+}
+
+/* SCI_EN reads 1 (always ACPI mode); TMR_STS at the change of bit 31, the SCI with TMR_EN. */
+static void test_pm_status_and_sci(void **state)
+{
+	struct env *e = setup(0);
+	uint64_t t0 = e->now, msb;
+
+	(void)state;
+	assert_int_equal(inw(e, PM_CNT) & 1, 1);
+	assert_int_equal(inw(e, PM_EVT), 0);
+	assert_false(e->armed);
+	redirect(e, SCI_IRQ, 0x49 | VIOAPIC_RTE_LEVEL, APIC_ID);
+	outw(e, PM_EVT + 2, 1);				/* TMR_EN */
+	assert_int_equal(inw(e, PM_EVT + 2), 1);
+	/* the first change of bit 31: 2^31 ticks, rounded up to a whole TSC tick */
+	msb = t0 + (uint64_t)(((unsigned __int128)1 << 31) * TSC_HZ + 3579544) / 3579545;
+	assert_true(e->armed);
+	assert_int_equal(e->deadline, msb);
+	e->now = msb - 1;
+	chipset_timer_check(&e->c, e->now);
+	assert_int_equal(inw(e, PM_EVT) & 1, 0);
+	assert_int_equal(e->posts, 0);
+	e->now = msb;
+	chipset_timer_check(&e->c, e->now);
+	assert_int_equal(inw(e, PM_EVT) & 1, 1);	/* TMR_STS */
+	assert_int_equal(e->posts, 1);			/* the SCI, level */
+	assert_int_equal(e->last_vector, 0x49);
+	assert_true(e->last_level);
+	outw(e, PM_EVT, 1);				/* write 1 to clear */
+	assert_int_equal(inw(e, PM_EVT) & 1, 0);
+	chipset_eoi(&e->c, 0x49);			/* SCI low now: not delivered again */
+	assert_int_equal(e->posts, 1);
+	assert_true(e->armed);				/* the next change */
+	outw(e, PM_EVT + 2, 0);
+	assert_false(e->armed);
+	/* reserved enable bits read 0 */
+	outw(e, PM_EVT + 2, 0xffff);
+	assert_int_equal(inw(e, PM_EVT + 2), 0x0721);
+}
+
+/* SLP_EN with \_S5's SLP_TYP powers off; another sleep type is refused and logged. */
+static void test_pm_sleep(void **state)
+{
+	struct env *e = setup(0);
+
+	(void)state;
+	outw(e, PM_CNT, (uint16_t)((3 << 10) | (1 << 13)));
+	assert_false(chipset_powered_off(&e->c));
+	assert_int_equal(e->logs, 1);
+	assert_int_equal(inw(e, PM_CNT), (3 << 10) | 1);	/* SLP_EN reads 0, SCI_EN 1 */
+	outw(e, PM_CNT, (uint16_t)((S5_TYP << 10) | (1 << 13)));
+	assert_true(chipset_powered_off(&e->c));
 }
 
 /*
@@ -348,7 +466,7 @@ static void test_fuzz(void **state)
 {
 	struct env *e = setup(0xffff);
 	static const uint16_t ports[] = { 0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1, 0x40, 0x41, 0x42,
-					  0x43, 0x61 };
+					  0x43, 0x61, PM_EVT, PM_EVT + 2, PM_CNT, PM_TMR };
 	uint32_t seed = 12345;
 
 	(void)state;
@@ -360,7 +478,7 @@ static void test_fuzz(void **state)
 		val = r >> 8;
 		switch (r % 8) {
 		case 0: case 1: case 2:
-			chipset_io(&e->c, ports[(r >> 3) % 11], 1 << ((r >> 6) % 3), r & 0x80,
+			chipset_io(&e->c, ports[(r >> 3) % 15], 1 << ((r >> 6) % 3), r & 0x80,
 				   &val, e->now);
 			break;
 		case 3:
@@ -398,6 +516,9 @@ int main(void)
 		cmocka_unit_test(test_level_line_eoi),
 		cmocka_unit_test(test_wide_io),
 		cmocka_unit_test(test_fuzz),
+		cmocka_unit_test(test_pm_timer),
+		cmocka_unit_test(test_pm_status_and_sci),
+		cmocka_unit_test(test_pm_sleep),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
