@@ -13,7 +13,10 @@
  *				(virtual wire: the glue checks LVT LINT0's ExtINT mode)
  *
  * Edge sources (the vPIT's OUT0, forwarded ISA lines) pulse their lines: low, then high, and
- * leave them high (vpic.h: an edge request is dropped if the line falls before INTA).
+ * leave them high (vpic.h: an edge request is dropped if the line falls before INTA). Where a
+ * guest write moves OUT0 (a mode-0 control word or count puts it low, another mode's control
+ * word high), IRQ0 takes that level, so a request withdrawn that way ends as the 8259's
+ * spurious IR7, as on a PC.
  *
  * The vPIT's deadline is handed on (ops->timer_arm) only while IRQ0 is unmasked at the vPIC or
  * at the vIOAPIC: an edge that no controller lets through needs no exit of its own. Every exit
