@@ -220,6 +220,15 @@ static void pit_irq0(void *ctx)
 	pulse(ctx, 0);
 }
 
+/* OUT0 moved by a guest write: the line takes its level (a rise is the edge pulse() makes). */
+static void pit_irq0_level(void *ctx, bool high)
+{
+	struct chipset *c = ctx;
+
+	vpic_set_irq(&c->pic, 0, high);
+	vioapic_set_irq(&c->ioapic, PIT_GSI, high);
+}
+
 /* The vPIT's debug lines (minimum period, modes a PC never uses) stay out of the log. */
 static void pit_log(void *ctx, enum vpit_log_level level, const char *msg)
 {
@@ -233,6 +242,7 @@ static const struct vpit_ops pit_ops = {
 	.arm = pit_arm,
 	.cancel = pit_cancel,
 	.irq0_edge = pit_irq0,
+	.irq0_level = pit_irq0_level,
 	.log = pit_log,
 };
 

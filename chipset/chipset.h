@@ -15,7 +15,10 @@
  *				(the MADT's override for it says so)
  *
  * Edge sources (the vPIT's OUT0, forwarded ISA lines) pulse their lines: low, then high, and
- * leave them high (vpic.h: an edge request is dropped if the line falls before INTA).
+ * leave them high (vpic.h: an edge request is dropped if the line falls before INTA). Where a
+ * guest write moves OUT0 (a mode-0 control word or count puts it low, another mode's control
+ * word high), IRQ0 takes that level, so a request withdrawn that way ends as the 8259's
+ * spurious IR7, as on a PC.
  *
  * One deadline goes to the glue (ops->timer_arm): the earlier of the ACPI PM timer's (while it
  * wants one) and the vPIT's, which counts only while IRQ0 is unmasked at the vPIC or at the

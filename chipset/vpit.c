@@ -267,10 +267,22 @@ uint8_t vpit_io_read(struct vpit *p, uint16_t port, uint64_t now)
 	return val;
 }
 
+/* OUT0 as a guest write left it, against `was` before the write: IRQ0 follows (vpit_ops). */
+static void out0_follow(struct vpit *p, bool was, uint64_t now)
+{
+	bool is = vpit_out(&p->ch[0], now);
+
+	if (is != was)
+		p->ops->irq0_level(p->ctx, is);
+}
+
 void vpit_io_write(struct vpit *p, uint16_t port, uint8_t val, uint64_t now)
 {
+	bool out0;
+
 	now = monotonic(p, now);
 	fire(p, now);
+	out0 = vpit_out(&p->ch[0], now);
 	if (port >= VPIT_PORT_CH0 && port < VPIT_PORT_CH0 + VPIT_CHANNELS) {
 		struct vpit_channel *c = &p->ch[port - VPIT_PORT_CH0];
 
@@ -283,6 +295,7 @@ void vpit_io_write(struct vpit *p, uint16_t port, uint8_t val, uint64_t now)
 		p->port_b = val & VPIT_B_WRITABLE;
 		vpit_gate(p, &p->ch[2], val & VPIT_B_GATE2, now);
 	}
+	out0_follow(p, out0, now);
 	rearm(p);
 }
 

@@ -118,6 +118,13 @@ struct vpit_ops {
 	 * GSI 2 of the vIOAPIC (through the ISA override).
 	 */
 	void (*irq0_edge)(void *ctx);
+	/*
+	 * A guest write moved OUT0 itself (a control word sets its initial level, mode 0's count
+	 * starts low): IRQ0 follows the level. A rise is an edge as above; a fall withdraws a
+	 * request the 8259 has not acknowledged yet (its spurious IR7) and ends a level-triggered
+	 * pin's assertion, as OUT0 falling does on a PC.
+	 */
+	void (*irq0_level)(void *ctx, bool high);
 	/* One line of diagnostics, without a newline; rate-limiting is the glue's. */
 	void (*log)(void *ctx, enum vpit_log_level level, const char *msg);
 };

@@ -355,6 +355,36 @@ static void test_pit_through_ioapic_pin2(void **state)
 	assert_int_equal(e->posts, 2);		/* edges: one message per period, no EOI needed */
 }
 
+/*
+ * Mode 0's OUT0 rises at terminal count and falls at the next control word: a request the CPU
+ * has not acknowledged yet goes with it, and the INTA then gives the 8259's IR7 (spurious),
+ * with nothing in service; a level-triggered pin 2 sees the low line too.
+ */
+static void test_pit_mode0_fall_withdraws(void **state)
+{
+	struct env *e = setup(0);
+
+	(void)state;
+	pic_init(e, 0xfe, 0xff);
+	redirect(e, 2, VIOAPIC_RTE_LEVEL | VIOAPIC_RTE_MASKED | 0x31, APIC_ID);
+	outb(e, 0x43, 0x30);			/* channel 0, LSB then MSB, mode 0 */
+	outb(e, 0x40, 100);
+	outb(e, 0x40, 0);
+	run_to_deadline(e);
+	assert_true(chipset_extint_pending(&e->c));
+	outb(e, 0x43, 0x30);			/* OUT0 low again */
+	assert_false(chipset_extint_pending(&e->c));
+	assert_int_equal(chipset_extint_ack(&e->c), 0x37);
+	outb(e, 0x20, 0x0b);
+	assert_int_equal(inb(e, 0x20), 0x00);
+	redirect(e, 2, VIOAPIC_RTE_LEVEL | 0x31, APIC_ID);
+	assert_int_equal(e->posts, 0);		/* the line is low: nothing to send */
+	outb(e, 0x43, 0x34);			/* mode 2's control word: OUT0 high, an edge */
+	assert_int_equal(e->posts, 1);
+	assert_true(chipset_extint_pending(&e->c));
+	assert_int_equal(chipset_extint_ack(&e->c), 0x30);
+}
+
 /* A message for another APIC ID is not ours; broadcast and logical ones are. */
 static void test_destinations(void **state)
 {
@@ -510,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_bios_state_quiet),
 		cmocka_unit_test(test_pit_through_pic),
 		cmocka_unit_test(test_pit_through_ioapic_pin2),
+		cmocka_unit_test(test_pit_mode0_fall_withdraws),
 		cmocka_unit_test(test_destinations),
 		cmocka_unit_test(test_nmi_and_extint_messages),
 		cmocka_unit_test(test_forwarding_wanted),

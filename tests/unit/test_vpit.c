@@ -47,6 +47,7 @@ struct fake {
 	unsigned int cancels;
 	unsigned int edges;
 	uint64_t edge_tsc;
+	unsigned int rises, falls;	/* irq0_level calls */
 	unsigned int logs;
 	enum vpit_log_level log_level;
 	char log_last[160];
@@ -80,6 +81,16 @@ static void fake_edge(void *ctx)
 	f->edge_tsc = f->now;
 }
 
+static void fake_level(void *ctx, bool high)
+{
+	struct fake *f = ctx;
+
+	if (high)
+		f->rises++;
+	else
+		f->falls++;
+}
+
 static void fake_log(void *ctx, enum vpit_log_level level, const char *msg)
 {
 	struct fake *f = ctx;
@@ -93,6 +104,7 @@ static const struct vpit_ops fake_ops = {
 	.arm = fake_arm,
 	.cancel = fake_cancel,
 	.irq0_edge = fake_edge,
+	.irq0_level = fake_level,
 	.log = fake_log,
 };
 
@@ -227,6 +239,30 @@ static void mode0_interrupt_on_terminal_count(void **state)
 	assert_true(out_high(f, 0));
 	assert_int_equal(f->edges, 1);
 	assert_int_equal(stats(f)->ticks, 1);
+	free(f);
+}
+
+/* A write that moves OUT0 (datasheet: a control word's initial level, mode 0) says so */
+static void out0_level_follows_writes(void **state)
+{
+	struct fake *f = fake_new();
+	uint64_t t0;
+
+	(void)state;
+	out(f, 0x43, CW(0, RW_WORD, 2));	/* after init: mode 0, OUT low; now high */
+	assert_int_equal(f->rises, 1);
+	out(f, 0x43, CW(0, RW_WORD, 0));
+	assert_int_equal(f->falls, 1);
+	write_word(f, 0, 100);			/* mode 0's count keeps OUT low: no call */
+	t0 = f->tsc;
+	at_tick(f, t0, 100);
+	assert_true(check(f));			/* terminal count: the edge op, not the level */
+	assert_int_equal(f->edges, 1);
+	assert_int_equal(f->rises, 1);
+	out(f, 0x40, 5);			/* mode 0's first byte: OUT low again */
+	assert_int_equal(f->falls, 2);
+	out(f, 0x43, CW(2, RW_WORD, 2));	/* channel 2 is not IRQ0 */
+	assert_int_equal(f->rises, 1);
 	free(f);
 }
 
@@ -983,6 +1019,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(mode0_interrupt_on_terminal_count),
+		cmocka_unit_test(out0_level_follows_writes),
 		cmocka_unit_test(mode2_rate_generator),
 		cmocka_unit_test(mode3_square_wave),
 		cmocka_unit_test(count_zero_is_65536),
