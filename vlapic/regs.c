@@ -97,16 +97,21 @@ uint32_t vlapic_reg_read(struct vlapic *v, unsigned int off)
 	}
 }
 
-/* Masks every LVT: SDM 11.4.7.2, a software-disabled APIC holds them masked. */
+/*
+ * Masks every LVT: SDM 11.4.7.2, a software-disabled APIC holds them masked. The timer learns of
+ * its new mask as of a write of its own (an expiry run early in this exit is taken back).
+ */
 static void mask_lvts(struct vlapic *v)
 {
+	vlapic_timer_lvtt_write(v, v->timer.lvtt | VLAPIC_LVT_MASKED);
 	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
 		vlapic_set_reg(v, lvts[i], vlapic_get_reg(v, lvts[i]) | VLAPIC_LVT_MASKED);
 }
 
 static void svr_write(struct vlapic *v, uint32_t val)
 {
-	vlapic_set_reg(v, VLAPIC_REG_SVR, val & SVR_BITS);
+	v->svr = val & SVR_BITS;
+	vlapic_set_reg(v, VLAPIC_REG_SVR, v->svr);
 	if (!(val & VLAPIC_SVR_ENABLE))
 		mask_lvts(v);
 	else if (vlapic_highest_irr(v) >= 0)
@@ -239,7 +244,8 @@ void vlapic_regs_reset(struct vlapic *v)
 	vlapic_set_reg(v, VLAPIC_REG_VERSION,
 		       VLAPIC_VERSION_VALUE | VLAPIC_VERSION_MAXLVT | VLAPIC_VERSION_EOI_SUPP);
 	vlapic_set_reg(v, VLAPIC_REG_DFR, 0xffffffffu);
-	vlapic_set_reg(v, VLAPIC_REG_SVR, VLAPIC_SVR_RESET);
+	v->svr = VLAPIC_SVR_RESET;
+	vlapic_set_reg(v, VLAPIC_REG_SVR, v->svr);
 	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
 		vlapic_set_reg(v, lvts[i], VLAPIC_LVT_MASKED);
 	v->esr_pending = 0;

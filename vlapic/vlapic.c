@@ -29,6 +29,11 @@ bool vlapic_init(struct vlapic *v, const struct vlapic_config *cfg, const struct
 	/* k: see "Timer base rate" in vlapic.h */
 	v->timer.k = (cfg->tsc_hz + TIMER_HZ_MAX - 1) / TIMER_HZ_MAX;
 	v->timer.min_period = vlapic_ns_to_tsc(v, (uint64_t)cfg->min_period_us * 1000);
+	if (v->timer.min_period < vlapic_ns_to_tsc(v, VLAPIC_PERIOD_FLOOR_NS))
+		v->timer.min_period = vlapic_ns_to_tsc(v, VLAPIC_PERIOD_FLOOR_NS);
+	/* at 1 Hz a floor of 0 ticks would be no floor */
+	if (!v->timer.min_period)
+		v->timer.min_period = 1;
 	vlapic_timer_advance_init(v);
 
 	/* SDM 11.4.4: after reset the APIC is enabled in xAPIC mode at 0xfee00000 */
