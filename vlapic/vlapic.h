@@ -226,6 +226,14 @@ struct vlapic_timer {
 	bool fired;			/* an expiry ran since the last VM entry */
 };
 
+/* Rate limiting of one kind of diagnostic (vlapic.c), keyed by its format string */
+#define VLAPIC_LOG_KINDS	16
+struct vlapic_log_kind {
+	const char *fmt;
+	uint64_t count;			/* times it was asked for */
+	uint64_t printed;		/* count at its last line */
+};
+
 /* One vCPU's local APIC. All fields are private to vlapic/: use the functions below. */
 struct vlapic {
 	const struct vlapic_ops *ops;
@@ -240,6 +248,7 @@ struct vlapic {
 	bool nmi_pending;		/* the NMI request latch (nmi.c) */
 	struct vlapic_timer timer;
 	struct vlapic_stats stats;
+	struct vlapic_log_kind log_kinds[VLAPIC_LOG_KINDS];
 };
 
 /*

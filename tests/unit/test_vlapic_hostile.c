@@ -5,6 +5,8 @@
  * calls on an exit (the timer check first, then the exit's handler: vmx/apic_glue.c) with the
  * register values the expiry must be judged against.
  */
+#include <string.h>
+
 #include "tests/unit/vlapic_fake_env.h"
 
 #define VEC		0x40
@@ -324,6 +326,31 @@ static void tdcr_change_at_min_period(void **state)
 	fake_free(f);
 }
 
+/*
+ * Finding 10: a guest repeating a diagnosed access gets a logarithmic number of lines, and a
+ * line after a gap says how many were left out.
+ */
+static void log_rate_limited(void **state)
+{
+	struct fake_env *f = fake_new_enabled();
+	uint64_t base = fake_rdmsr(f, VLAPIC_MSR_APIC_BASE);
+	uint32_t val;
+
+	(void)state;
+	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, base | VLAPIC_BASE_EXTD);
+	for (int i = 0; i < 6503; i++)
+		assert_false(vlapic_mmio_read(&f->v, VLAPIC_REG_SVR, &val));
+	/* 10 one by one, then the 16th, 32nd, ... 4096th */
+	assert_int_equal(f->log_calls, 10 + 9);
+	assert_non_null(strstr(f->log_last, "outside xAPIC mode (2047 more suppressed)"));
+	/* another kind of diagnostic has counters of its own: its first line comes at once */
+	f->page[VLAPIC_REG_ID / 4] = 0;
+	vlapic_apic_write(&f->v, VLAPIC_REG_VERSION);
+	assert_int_equal(f->log_calls, 20);
+	assert_null(strstr(f->log_last, "suppressed"));
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -336,6 +363,7 @@ int main(void)
 		cmocka_unit_test(disabled_apic_writes_dropped),
 		cmocka_unit_test(x2apic_icr_reserved_bits),
 		cmocka_unit_test(tdcr_change_at_min_period),
+		cmocka_unit_test(log_rate_limited),
 	};
 
 	return cmocka_run_group_tests_name("vlapic_hostile", tests, NULL, NULL);
