@@ -351,6 +351,37 @@ static void log_rate_limited(void **state)
 	fake_free(f);
 }
 
+/*
+ * Finding 7: the xAPIC ID is read/write (SDM table 11-1), by MMIO and by an APIC-write exit;
+ * physical-destination IPIs follow the new ID. x2APIC mode takes the x2APIC ID.
+ */
+static void xapic_id_write(void **state)
+{
+	struct fake_env *f = fake_new_enabled();
+	uint64_t base = fake_rdmsr(f, VLAPIC_MSR_APIC_BASE);
+
+	(void)state;
+	fake_write(f, VLAPIC_REG_ID, 0x05abcdef);
+	assert_int_equal(fake_read(f, VLAPIC_REG_ID), 0x05000000);
+	fake_write(f, VLAPIC_REG_ICR_HI, (FAKE_APIC_ID & 0xff) << 24);
+	fake_write(f, VLAPIC_REG_ICR_LO, VEC);
+	assert_false(fake_irr(f, VEC));
+	fake_write(f, VLAPIC_REG_ICR_HI, 0x05000000);
+	fake_write(f, VLAPIC_REG_ICR_LO, VEC);
+	assert_true(fake_irr(f, VEC));
+	/* APIC-register virtualization: the value is in the page, the exit follows */
+	f->page[VLAPIC_REG_ID / 4] = 0x07000000;
+	vlapic_apic_write(&f->v, VLAPIC_REG_ID);
+	assert_int_equal(f->log_calls, 0);
+	fake_write(f, VLAPIC_REG_ICR_HI, 0x07000000);
+	fake_write(f, VLAPIC_REG_ICR_LO, VEC2);
+	assert_true(fake_irr(f, VEC2));
+	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, base | VLAPIC_BASE_EXTD);
+	assert_int_equal(fake_rdmsr(f, VLAPIC_X2APIC_MSR(VLAPIC_REG_ID)), FAKE_APIC_ID);
+	assert_false(vlapic_msr_write(&f->v, VLAPIC_X2APIC_MSR(VLAPIC_REG_ID), 5));
+	fake_free(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +395,7 @@ int main(void)
 		cmocka_unit_test(x2apic_icr_reserved_bits),
 		cmocka_unit_test(tdcr_change_at_min_period),
 		cmocka_unit_test(log_rate_limited),
+		cmocka_unit_test(xapic_id_write),
 	};
 
 	return cmocka_run_group_tests_name("vlapic_hostile", tests, NULL, NULL);
