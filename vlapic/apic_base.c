@@ -8,7 +8,8 @@
  *	x2APIC		ok (reset)	#GP		ok
  *
  * EN = 0 with EXTD = 1 is invalid (#GP), and so is EXTD on a CPU without x2APIC. Leaving for
- * disabled puts the registers in their reset state, so the APIC comes back as after power-up.
+ * disabled and coming back from it put the registers in their reset state, so the APIC comes
+ * back as after power-up whatever the guest wrote meanwhile (mmio.c drops those writes).
  */
 #include "vlapic/internal.h"
 
@@ -47,7 +48,12 @@ bool vlapic_apic_base_write(struct vlapic *v, uint64_t val)
 		return false;
 	}
 	v->apic_base = next;
-	if (to == VLAPIC_MODE_DISABLED && from != VLAPIC_MODE_DISABLED)
+	/*
+	 * SDM 11.4.3: the APIC comes back from a hardware disable in its power-up state, so the
+	 * page is reset again on the way back too: with APIC-access virtualization the CPU
+	 * virtualizes some writes of a disabled APIC's page without an exit (TPR, EOI).
+	 */
+	if ((to == VLAPIC_MODE_DISABLED) != (from == VLAPIC_MODE_DISABLED))
 		vlapic_regs_reset(v);
 	else if (from == VLAPIC_MODE_XAPIC && to == VLAPIC_MODE_X2APIC)
 		vlapic_regs_to_x2apic(v);

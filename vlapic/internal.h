@@ -52,7 +52,7 @@ static inline uint64_t vlapic_mul_div(uint64_t a, uint64_t b, uint64_t c)
 
 static inline bool vlapic_sw_enabled(const struct vlapic *v)
 {
-	return vlapic_get_reg(v, VLAPIC_REG_SVR) & VLAPIC_SVR_ENABLE;
+	return v->svr & VLAPIC_SVR_ENABLE;
 }
 
 /* vlapic.c */
@@ -74,7 +74,8 @@ void vlapic_regs_to_x2apic(struct vlapic *v);
 
 /* irq.c: IRR, ISR, PPR, local interrupts and errors */
 enum vlapic_accept vlapic_accept(struct vlapic *v, uint8_t vector, bool level);
-enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, unsigned int lvt);
+enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, uint32_t entry);
+void vlapic_unpost(struct vlapic *v, uint8_t vector);
 void vlapic_error(struct vlapic *v, uint32_t esr_bits);
 uint32_t vlapic_update_ppr(struct vlapic *v);
 void vlapic_eoi(struct vlapic *v);
@@ -96,6 +97,7 @@ bool vlapic_apic_base_write(struct vlapic *v, uint64_t val);
 /* timer.c: the timer registers and expiry */
 void vlapic_timer_reset(struct vlapic *v);
 void vlapic_timer_lvtt_write(struct vlapic *v, uint32_t lvtt);
+void vlapic_timer_keep_pace(struct vlapic *v, uint64_t now);
 uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict);
 void vlapic_timer_tdcr_write(struct vlapic *v, uint32_t tdcr);
 uint32_t vlapic_timer_tmcct(struct vlapic *v);
@@ -109,5 +111,7 @@ void vlapic_timer_recheck_range(struct vlapic *v, uint64_t now);
 
 /* timer_advance.c */
 void vlapic_timer_advance_init(struct vlapic *v);
+uint64_t vlapic_timer_effective_advance(const struct vlapic_timer *t);
+bool vlapic_timer_cost_sample(const struct vlapic_timer *t, uint64_t now);
 
 #endif

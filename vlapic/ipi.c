@@ -20,8 +20,9 @@ static bool dest_is_self(const struct vlapic *v, uint32_t lo, uint32_t dest)
 	/* all ones is the broadcast in either destination mode */
 	if (dest == (x2apic ? 0xffffffffu : 0xffu))
 		return true;
+	/* the xAPIC ID is the register's, which the guest may have written (regs.c) */
 	if (!(lo & VLAPIC_ICR_LOGICAL))
-		return dest == (x2apic ? v->cfg.apic_id : v->cfg.apic_id & 0xff);
+		return dest == (x2apic ? v->cfg.apic_id : vlapic_get_reg(v, VLAPIC_REG_ID) >> 24);
 	/* x2APIC logical: cluster in 31:16 must match, then any common bit of 15:0 */
 	if (x2apic)
 		return dest >> 16 == ldr >> 16 && (dest & ldr & 0xffff);

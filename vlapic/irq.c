@@ -193,14 +193,22 @@ bool vlapic_set_irq(struct vlapic *v, uint8_t vector, bool level)
 	return vlapic_accept(v, vector, level) != VLAPIC_DROPPED;
 }
 
-/* An interrupt raised by a local source through its LVT (timer, error) */
-enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, unsigned int lvt)
+/* An interrupt raised by a local source through its LVT entry (the value in force) */
+enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, uint32_t entry)
 {
-	uint32_t entry = vlapic_get_reg(v, lvt);
-
 	if (entry & VLAPIC_LVT_MASKED)
 		return VLAPIC_DROPPED;
 	return vlapic_accept(v, entry & VLAPIC_LVT_VECTOR, false);
+}
+
+/*
+ * Takes back a vector that vlapic_accept posted in this same exit, before any VM entry could
+ * deliver it (timer.c's undo of an expiry run early): IRR is as if it had never come.
+ */
+void vlapic_unpost(struct vlapic *v, uint8_t vector)
+{
+	vec_clear(v, VLAPIC_REG_IRR, vector);
+	v->ops->interrupt_pending(v->ctx);
 }
 
 /*

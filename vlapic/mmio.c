@@ -54,6 +54,14 @@ void vlapic_apic_write(struct vlapic *v, uint32_t offset)
 {
 	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
 
+	/*
+	 * IA32_APIC_BASE.EN = 0: there is no APIC to write to (SDM 11.4.3), the write is dropped
+	 * as KVM drops it. The page keeps the reset state it had since the disable.
+	 */
+	if (vlapic_mode(v) == VLAPIC_MODE_DISABLED) {
+		vlapic_regs_reset(v);
+		return;
+	}
 	if (!(vlapic_reg_access(offset) & (x2apic ? VLAPIC_X2APIC_W : VLAPIC_XAPIC_W))) {
 		vlapic_log(v, VLAPIC_LOG_ERROR, "unexpected APIC-write exit at 0x%x", offset);
 		return;

@@ -5,10 +5,13 @@
  * reserved MSR, a read of a write-only or a write of a read-only register raises #GP, and so
  * does any x2APIC MSR outside x2APIC mode, and bits 63:32 set in any register but the ICR.
  * Reserved bits in the low half are dropped, as in xAPIC mode and as KVM does, rather than
- * raising the #GP of SDM 11.12.1.3: only EOI, ESR (nonzero) and SELF IPI (bits 31:8) check
- * theirs, as KVM does too, since guests are written against it.
+ * raising the #GP of SDM 11.12.1.3: only EOI, ESR (nonzero), SELF IPI (bits 31:8) and the ICR
+ * check theirs, as KVM does too, since guests are written against it.
  */
 #include "vlapic/internal.h"
+
+/* x2APIC ICR bits 13, 17:16, 31:20: reserved (SDM figure 11-28) */
+#define X2APIC_ICR_RESERVED	0xfff32000ull
 
 /* The page offset of the register that x2APIC MSR `msr` is, or -1 outside 0x800-0x8ff */
 static int x2apic_reg(uint32_t msr)
@@ -81,6 +84,13 @@ bool vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t val)
 	if (off < 0)
 		return false;
 	if (off == VLAPIC_REG_ICR_LO) {
+		/*
+		 * SDM 11.12.1.3: a nonzero write to a reserved bit raises #GP; the x2APIC ICR
+		 * (SDM figure 11-28) reserves 13, 17:16 and 31:20. Bit 12, delivery status in
+		 * xAPIC mode, is let through and dropped, as KVM does.
+		 */
+		if (val & X2APIC_ICR_RESERVED)
+			return false;
 		vlapic_icr_write(v, val, val >> 32);
 		return true;
 	}

@@ -18,7 +18,7 @@
  * offset without rights in a mode is reserved there.
  */
 static const uint8_t reg_access[64] = {
-	[0x02] = XR | X2R,		/* ID: we don't let software move it (model-specific) */
+	[0x02] = XR | XW | X2R,		/* ID: read/write in xAPIC mode (table 11-1), as KVM */
 	[0x03] = XR | X2R,		/* version */
 	[0x08] = ALL,			/* TPR */
 	[0x09] = XR,			/* APR: no x2APIC MSR */
@@ -59,6 +59,7 @@ static const uint16_t lvts[] = {
 
 #define SVR_BITS	(VLAPIC_SVR_VECTOR | VLAPIC_SVR_ENABLE | VLAPIC_SVR_FOCUS_OFF | \
 			 VLAPIC_SVR_EOI_SUPP)
+#define XAPIC_ID_BITS	0xff000000u	/* APIC ID, bits 31:24 */
 #define LDR_XAPIC_BITS	0xff000000u	/* logical ID, bits 31:24 */
 #define DFR_BITS	0xf0000000u	/* model, bits 31:28; 27:0 read as ones */
 #define TPR_BITS	0x000000ffu
@@ -97,16 +98,21 @@ uint32_t vlapic_reg_read(struct vlapic *v, unsigned int off)
 	}
 }
 
-/* Masks every LVT: SDM 11.4.7.2, a software-disabled APIC holds them masked. */
+/*
+ * Masks every LVT: SDM 11.4.7.2, a software-disabled APIC holds them masked. The timer learns of
+ * its new mask as of a write of its own (an expiry run early in this exit is taken back).
+ */
 static void mask_lvts(struct vlapic *v)
 {
+	vlapic_timer_lvtt_write(v, v->timer.lvtt | VLAPIC_LVT_MASKED);
 	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
 		vlapic_set_reg(v, lvts[i], vlapic_get_reg(v, lvts[i]) | VLAPIC_LVT_MASKED);
 }
 
 static void svr_write(struct vlapic *v, uint32_t val)
 {
-	vlapic_set_reg(v, VLAPIC_REG_SVR, val & SVR_BITS);
+	v->svr = val & SVR_BITS;
+	vlapic_set_reg(v, VLAPIC_REG_SVR, v->svr);
 	if (!(val & VLAPIC_SVR_ENABLE))
 		mask_lvts(v);
 	else if (vlapic_highest_irr(v) >= 0)
@@ -177,6 +183,15 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 		vlapic_set_reg(v, off, 0);
 		vlapic_eoi(v);
 		return true;
+	case VLAPIC_REG_ID:
+		/*
+		 * SDM table 11-1 lists the xAPIC ID as read/write (11.4.6: software may change
+		 * it on some processors; Linux writes it at boot). Bits 31:24 are the ID; IPIs
+		 * to a physical destination follow it (ipi.c). Read-only in x2APIC mode, where
+		 * this is not reached (SDM 11.12.5.1).
+		 */
+		vlapic_set_reg(v, off, val & XAPIC_ID_BITS);
+		return true;
 	case VLAPIC_REG_LDR:
 		vlapic_set_reg(v, off, val & LDR_XAPIC_BITS);
 		return true;
@@ -239,7 +254,8 @@ void vlapic_regs_reset(struct vlapic *v)
 	vlapic_set_reg(v, VLAPIC_REG_VERSION,
 		       VLAPIC_VERSION_VALUE | VLAPIC_VERSION_MAXLVT | VLAPIC_VERSION_EOI_SUPP);
 	vlapic_set_reg(v, VLAPIC_REG_DFR, 0xffffffffu);
-	vlapic_set_reg(v, VLAPIC_REG_SVR, VLAPIC_SVR_RESET);
+	v->svr = VLAPIC_SVR_RESET;
+	vlapic_set_reg(v, VLAPIC_REG_SVR, v->svr);
 	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
 		vlapic_set_reg(v, lvts[i], VLAPIC_LVT_MASKED);
 	v->esr_pending = 0;

@@ -69,11 +69,13 @@ static void set_period(struct vlapic *v)
 static void fire(struct vlapic *v, uint64_t now, bool early)
 {
 	struct vlapic_timer *t = &v->timer;
+	enum vlapic_accept outcome = vlapic_lvt_deliver(v, t->lvtt);
 	bool posted = false;
 	uint64_t next, skipped;
 
 	v->stats.fires++;
-	switch (vlapic_lvt_deliver(v, VLAPIC_REG_LVT_TIMER)) {
+	t->fired = true;
+	switch (outcome) {
 	case VLAPIC_POSTED:
 		v->stats.posted++;
 		posted = true;
@@ -90,7 +92,10 @@ static void fire(struct vlapic *v, uint64_t now, bool early)
 		t->wait_target = t->target;
 		t->wait_armed = t->backend_deadline;
 		t->wait_posted = posted;
-		t->wait_tune = posted && now >= t->backend_deadline;
+		t->wait_tune = posted && vlapic_timer_cost_sample(t, now);
+		t->wait_span = t->span;
+		t->wait_vector = t->lvtt & VLAPIC_LVT_VECTOR;
+		t->wait_outcome = outcome;
 	}
 
 	/* one-shot and TSC-deadline fire once: TMCCT and IA32_TSC_DEADLINE read 0 (SDM 11.5.4.1) */
@@ -129,6 +134,47 @@ static uint64_t access_time(struct vlapic *v)
 }
 
 /*
+ * Takes back the expiry that vlapic_timer_check ran early in this exit: the guest wrote a timer
+ * register before the expiry's target, so in its time the expiry has not happened, and it must
+ * be judged against what the write leaves (KVM cancels its pending expiry on these writes too).
+ * No VM entry came between, so the vector it posted can't have been delivered yet.
+ */
+static void undo(struct vlapic *v)
+{
+	struct vlapic_timer *t = &v->timer;
+
+	v->stats.fires--;
+	switch ((enum vlapic_accept)t->wait_outcome) {
+	case VLAPIC_POSTED:
+		v->stats.posted--;
+		vlapic_unpost(v, t->wait_vector);
+		break;
+	case VLAPIC_COALESCED:
+		v->stats.missed--;
+		break;
+	case VLAPIC_DROPPED:
+		v->stats.masked--;
+		break;
+	}
+	t->armed = true;
+	t->target = t->wait_target;
+	t->span = t->wait_span;
+	t->wait_pending = false;
+	t->fired = false;
+}
+
+/* The TSC of a timer register write: one before an early expiry's target undoes it. */
+static uint64_t write_time(struct vlapic *v)
+{
+	struct vlapic_timer *t = &v->timer;
+	uint64_t now = vlapic_now(v);
+
+	if (t->wait_pending && now < t->wait_target)
+		undo(v);
+	return now;
+}
+
+/*
  * Runs an expiry that is due, so that a register access acts on the state after it. True if it
  * ran: the backend then holds a stale deadline, and the caller must restart it.
  */
@@ -149,7 +195,8 @@ bool vlapic_timer_check(struct vlapic *v, uint64_t now)
 	 * target), and at the latest when the backend goes off: auto tuning may have shrunk the
 	 * advance since it was armed, and the backend would not go off again.
 	 */
-	if (!t->armed || (now + t->advance < t->target && now < t->backend_deadline)) {
+	if (!t->armed || (now + vlapic_timer_effective_advance(t) < t->target &&
+			  now < t->backend_deadline)) {
 		vlapic_timer_recheck_range(v, now);
 		return false;
 	}
@@ -163,6 +210,8 @@ void vlapic_timer_reset(struct vlapic *v)
 	struct vlapic_timer *t = &v->timer;
 
 	t->mode = VLAPIC_TIMER_ONESHOT;
+	t->lvtt = VLAPIC_LVT_MASKED;
+	t->fired = false;
 	t->tmict = 0;
 	t->divide_shift = divide_shift(0);
 	t->armed = false;
@@ -172,32 +221,36 @@ void vlapic_timer_reset(struct vlapic *v)
 	vlapic_timer_backend_stop(v);
 }
 
+/*
+ * Every LVT timer write comes here, the mask and vector too: they decide what an expiry due
+ * from now on delivers, and one due before the write delivers under the old value (sync).
+ */
 void vlapic_timer_lvtt_write(struct vlapic *v, uint32_t lvtt)
 {
 	struct vlapic_timer *t = &v->timer;
 	uint32_t mode = lvtt & VLAPIC_LVT_TIMER_MODE;
-	uint64_t now;
+	uint64_t now = write_time(v);
 
-	/* a new vector or mask changes nothing here: a masked timer keeps counting */
-	if (mode == t->mode)
-		return;
-	now = access_time(v);
 	sync(v, now);
-	if (mode == VLAPIC_TIMER_DEADLINE || t->mode == VLAPIC_TIMER_DEADLINE) {
+	t->lvtt = lvtt;
+	if (mode != t->mode) {
+		if (mode == VLAPIC_TIMER_DEADLINE || t->mode == VLAPIC_TIMER_DEADLINE) {
+			/*
+			 * SDM 11.5.4.1: switching into or out of TSC-deadline mode disarms the
+			 * timer; TMICT and the deadline MSR read 0 afterwards, as under KVM.
+			 */
+			t->armed = false;
+			t->tmict = 0;
+			vlapic_set_reg(v, VLAPIC_REG_TMICT, 0);
+		}
 		/*
-		 * SDM 11.5.4.1: switching into or out of TSC-deadline mode disarms the timer;
-		 * TMICT and the deadline MSR read 0 afterwards, as under KVM.
+		 * One-shot <-> periodic keeps the running count: the target stays, only what
+		 * happens at expiry changes. A one-shot that already expired stays at 0 (SDM; KVM
+		 * does the same).
 		 */
-		t->armed = false;
-		t->tmict = 0;
-		vlapic_set_reg(v, VLAPIC_REG_TMICT, 0);
+		t->mode = mode;
+		set_period(v);
 	}
-	/*
-	 * One-shot <-> periodic keeps the running count: the target stays, only what happens at
-	 * expiry changes. A one-shot that already expired stays at 0 (SDM; KVM does the same).
-	 */
-	t->mode = mode;
-	set_period(v);
 	vlapic_timer_restart(v, now);
 }
 
@@ -209,7 +262,7 @@ uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict)
 	/* SDM 11.5.4.1: TMICT writes are ignored in TSC-deadline mode */
 	if (t->mode == VLAPIC_TIMER_DEADLINE)
 		return 0;
-	now = access_time(v);
+	now = write_time(v);
 	sync(v, now);
 	/* SDM 11.5.4: a write starts a new count; 0 stops the timer */
 	t->tmict = tmict;
@@ -222,27 +275,27 @@ uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict)
 }
 
 /*
- * A new divisor while counting rescales what is left of the count, so that TMCCT goes on from
- * the same value at the new rate.
+ * A new divisor while counting rescales what is left of the countdown by the ratio of the
+ * periods, so that TMCCT goes on from the same value at the new rate. The periods, not the
+ * counts: a periodic timer raised to the minimum period stays at it whatever the divisor.
  */
 void vlapic_timer_tdcr_write(struct vlapic *v, uint32_t tdcr)
 {
 	struct vlapic_timer *t = &v->timer;
 	uint32_t shift = divide_shift(tdcr);
-	uint64_t now, old_count, new_count;
+	uint64_t now, old_period;
 
 	if (shift == t->divide_shift)
 		return;
-	now = access_time(v);
+	now = write_time(v);
 	sync(v, now);
-	old_count = count_ticks(t);
+	old_period = t->period;
 	t->divide_shift = shift;
-	new_count = count_ticks(t);
-	if (t->armed && t->mode != VLAPIC_TIMER_DEADLINE) {
-		t->target = now + vlapic_mul_div(t->target - now, new_count, old_count);
-		t->span = vlapic_mul_div(t->span, new_count, old_count);
-	}
 	set_period(v);
+	if (t->armed && t->mode != VLAPIC_TIMER_DEADLINE && old_period) {
+		t->target = now + vlapic_mul_div(t->target - now, t->period, old_period);
+		t->span = vlapic_mul_div(t->span, t->period, old_period);
+	}
 	vlapic_timer_restart(v, now);
 }
 
@@ -286,12 +339,35 @@ void vlapic_timer_deadline_write(struct vlapic *v, uint64_t deadline)
 	/* SDM 11.5.4.1: writes are ignored outside TSC-deadline mode; 0 disarms */
 	if (t->mode != VLAPIC_TIMER_DEADLINE)
 		return;
-	now = access_time(v);
+	now = write_time(v);
 	sync(v, now);
 	t->armed = deadline != 0;
 	t->target = deadline;
 	/* a deadline already past fires at once */
 	if (t->armed && now >= deadline)
 		fire(v, now, false);
+	vlapic_timer_restart(v, now);
+}
+
+/*
+ * Right before the VM entry after an expiry. If handling it took the host past the periodic
+ * timer's next target, the entry would exit again before the guest's first instruction, fire
+ * that one, and with a period shorter than an exit so on for ever. Skip whole periods
+ * (coalesced, as fire()'s clamp does) to the first target after now. That one is at most an
+ * advance away, which is a quarter period at most: its exit runs it early and the entry waits
+ * for it, after which the next backend deadline is three quarters of a period away. So the guest
+ * runs at least that long between two timer exits, whatever an exit costs.
+ */
+void vlapic_timer_keep_pace(struct vlapic *v, uint64_t now)
+{
+	struct vlapic_timer *t = &v->timer;
+	uint64_t skipped;
+
+	if (!t->armed || t->mode != VLAPIC_TIMER_PERIODIC || t->target > now)
+		return;
+	skipped = (now - t->target) / t->period + 1;
+	v->stats.clamped += skipped;
+	t->target += skipped * t->period;
+	t->span = t->period;
 	vlapic_timer_restart(v, now);
 }

@@ -35,9 +35,8 @@ void vlapic_timer_advance_init(struct vlapic *v)
 	t->advance_max = vlapic_ns_to_tsc(v, max_ns);
 	switch (v->cfg.advance_mode) {
 	case VLAPIC_ADVANCE_FIXED:
-		t->advance = given;
-		break;
 	case VLAPIC_ADVANCE_AUTO:
+		/* the bound holds for a fixed advance too: it is what the guest may be held up */
 		t->advance = given < t->advance_max ? given : t->advance_max;
 		break;
 	default:
@@ -49,6 +48,33 @@ void vlapic_timer_advance_init(struct vlapic *v)
 uint64_t vlapic_timer_advance(const struct vlapic *v)
 {
 	return v->timer.advance;
+}
+
+/*
+ * The advance a deadline is armed with: at most a quarter of a periodic timer's period. With an
+ * advance of a period or more the backend would be armed before the expiry in hand, every entry
+ * would exit at once and the guest would never run (vlapic_timer_keep_pace relies on it).
+ */
+uint64_t vlapic_timer_effective_advance(const struct vlapic_timer *t)
+{
+	uint64_t quarter = t->period / 4;
+
+	if (t->mode == VLAPIC_TIMER_PERIODIC && t->period && t->advance > quarter)
+		return quarter;
+	return t->advance;
+}
+
+/*
+ * Is an expiry that the exit at `now` runs a sample of the exit cost? Only if its own backend
+ * brought it: the exit came at or after the backend's deadline, and soon after it. An exit that
+ * came more than a quarter of advance_max late was held up by the guest, not by the cost of an
+ * exit: on the sw backend a guest running with IF=0 gets no external-interrupt exit until it
+ * sets IF again (on Bochs), or the exit is an unrelated one long after; counting those would
+ * drive the advance to its bound and hold the guest back that long on every tick.
+ */
+bool vlapic_timer_cost_sample(const struct vlapic_timer *t, uint64_t now)
+{
+	return now >= t->backend_deadline && now - t->backend_deadline <= t->advance_max / 4;
 }
 
 static void tune(struct vlapic *v, int64_t cost)
@@ -79,8 +105,13 @@ void vlapic_timer_entry(struct vlapic *v)
 	uint64_t now, start;
 	int64_t late;
 
-	if (!t->wait_pending)
+	if (!t->wait_pending) {
+		if (t->fired) {
+			t->fired = false;
+			vlapic_timer_keep_pace(v, vlapic_now(v));
+		}
 		return;
+	}
 	t->wait_pending = false;
 	start = vlapic_now(v);
 	if (t->wait_posted) {
@@ -99,4 +130,6 @@ void vlapic_timer_entry(struct vlapic *v)
 	for (now = start; now < t->wait_target; now = vlapic_now(v))
 		;
 	v->stats.wait_tsc += now - start;
+	t->fired = false;
+	vlapic_timer_keep_pace(v, now);
 }

@@ -10,13 +10,15 @@
  *	deadline beyond hv_max_delta			-> sw, back to hv once it comes in range
  *	otherwise					-> hv
  *
- * Both are armed at target - advance (timer_advance.c).
+ * Both are armed at target - advance (timer_advance.c: at most a quarter of a period).
  */
 #include "vlapic/internal.h"
 
 static uint64_t arm_at(const struct vlapic_timer *t)
 {
-	return t->target > t->advance ? t->target - t->advance : 0;
+	uint64_t advance = vlapic_timer_effective_advance(t);
+
+	return t->target > advance ? t->target - advance : 0;
 }
 
 static bool hv_wanted(const struct vlapic *v)

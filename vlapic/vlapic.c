@@ -2,7 +2,9 @@
 /* Setting up a vlapic, its mode and rates, and its diagnostics. */
 #include <stdarg.h>
 
+#include "arch/x86/ratelimit.h"
 #include "lib/fmt.h"
+#include "lib/string.h"
 #include "vlapic/internal.h"
 
 /* The largest timer base rate that fits CPUID.15H:ECX */
@@ -25,10 +27,17 @@ bool vlapic_init(struct vlapic *v, const struct vlapic_config *cfg, const struct
 	v->lint_level = 0;
 	v->nmi_pending = false;
 	v->stats = (struct vlapic_stats){ 0 };
+	for (size_t i = 0; i < VLAPIC_LOG_KINDS; i++)
+		v->log_kinds[i] = (struct vlapic_log_kind){ 0 };
 	v->timer = (struct vlapic_timer){ .backend = VLAPIC_BACKEND_NONE };
 	/* k: see "Timer base rate" in vlapic.h */
 	v->timer.k = (cfg->tsc_hz + TIMER_HZ_MAX - 1) / TIMER_HZ_MAX;
 	v->timer.min_period = vlapic_ns_to_tsc(v, (uint64_t)cfg->min_period_us * 1000);
+	if (v->timer.min_period < vlapic_ns_to_tsc(v, VLAPIC_PERIOD_FLOOR_NS))
+		v->timer.min_period = vlapic_ns_to_tsc(v, VLAPIC_PERIOD_FLOOR_NS);
+	/* at 1 Hz a floor of 0 ticks would be no floor */
+	if (!v->timer.min_period)
+		v->timer.min_period = 1;
 	vlapic_timer_advance_init(v);
 
 	/* SDM 11.4.4: after reset the APIC is enabled in xAPIC mode at 0xfee00000 */
@@ -64,14 +73,42 @@ uint64_t vlapic_ns_to_tsc(const struct vlapic *v, uint64_t ns)
 	return vlapic_mul_div(ns, v->cfg.tsc_hz, 1000000000u);
 }
 
+/* The counters of the diagnostic `fmt`; kinds beyond the table share its last entry */
+static struct vlapic_log_kind *log_kind(struct vlapic *v, const char *fmt)
+{
+	size_t i;
+
+	for (i = 0; i < VLAPIC_LOG_KINDS - 1; i++) {
+		if (!v->log_kinds[i].fmt)
+			v->log_kinds[i].fmt = fmt;
+		if (v->log_kinds[i].fmt == fmt)
+			break;
+	}
+	return &v->log_kinds[i];
+}
+
+/*
+ * Every diagnostic here can be triggered by the guest at will, so each kind is rate-limited
+ * (arch/x86/ratelimit.h): a line then says how many of its kind were left out before it.
+ */
 void vlapic_log(struct vlapic *v, enum vlapic_log_level level, const char *fmt, ...)
 {
-	char msg[128];
+	struct vlapic_log_kind *k = log_kind(v, fmt);
+	char msg[160];
+	size_t len;
 	va_list ap;
 
+	if (!ratelimit_report(++k->count))
+		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, 128, fmt, ap);
 	va_end(ap);
+	if (k->count - 1 > k->printed) {
+		len = strlen(msg);
+		snprintf(msg + len, sizeof(msg) - len, " (%llu more suppressed)",
+			 (unsigned long long)(k->count - 1 - k->printed));
+	}
+	k->printed = k->count;
 	v->ops->log(v->ctx, level, msg);
 }
 

@@ -97,6 +97,13 @@ enum vlapic_advance_mode {
 
 /* Bound of the automatic advance when vlapic_config.advance_max_ns is 0 */
 #define VLAPIC_ADVANCE_MAX_NS_DEFAULT	100000u
+/*
+ * The shortest periodic-timer period whatever min_period_us says (0 included): with a period
+ * below the cost of one exit every VM entry would exit again before the guest's first
+ * instruction. 1 us is far shorter than any rate a guest may ask for usefully and leaves the
+ * progress guarantee of vlapic_timer_entry with periods it can keep.
+ */
+#define VLAPIC_PERIOD_FLOOR_NS		1000u
 
 struct vlapic_config {
 	uint32_t apic_id;		/* x2APIC ID; the xAPIC ID is its low 8 bits */
@@ -189,10 +196,15 @@ struct vlapic_stats {
 /* Timer state: private to vlapic/ */
 struct vlapic_timer {
 	uint32_t mode;			/* VLAPIC_TIMER_* of the LVT timer last acted on */
+	/*
+	 * The LVT timer in force: with APIC-register virtualization the page may already hold a
+	 * newer value, which the APIC-write exit acts on only after the exit's timer check.
+	 */
+	uint32_t lvtt;
 	uint32_t tmict;			/* initial count (0 in TSC-deadline mode) */
 	uint32_t divide_shift;		/* log2 of the TDCR divisor */
 	uint64_t k;			/* TSC ticks per timer base tick (see above) */
-	uint64_t min_period;		/* TSC ticks; 0 = no limit */
+	uint64_t min_period;		/* TSC ticks; at least VLAPIC_PERIOD_FLOOR_NS */
 	bool armed;			/* target is the next expiry */
 	uint64_t target;		/* absolute host TSC of the next expiry */
 	uint64_t span;			/* TSC length of the countdown that ends at target */
@@ -208,6 +220,18 @@ struct vlapic_timer {
 	uint64_t wait_armed;		/* where its backend was armed */
 	bool wait_posted;		/* it posted a vector: a lateness sample */
 	bool wait_tune;			/* ... brought by its backend: a sample of the exit cost */
+	uint64_t wait_span;		/* its span: an undo (timer.c) restores the timer */
+	uint8_t wait_vector;		/* the vector it offered, and what became of it */
+	uint8_t wait_outcome;		/*   (enum vlapic_accept in vlapic/internal.h) */
+	bool fired;			/* an expiry ran since the last VM entry */
+};
+
+/* Rate limiting of one kind of diagnostic (vlapic.c), keyed by its format string */
+#define VLAPIC_LOG_KINDS	16
+struct vlapic_log_kind {
+	const char *fmt;
+	uint64_t count;			/* times it was asked for */
+	uint64_t printed;		/* count at its last line */
 };
 
 /* One vCPU's local APIC. All fields are private to vlapic/: use the functions below. */
@@ -218,11 +242,13 @@ struct vlapic {
 	struct vlapic_config cfg;
 	uint64_t apic_base;		/* IA32_APIC_BASE as the guest reads it */
 	uint32_t esr_pending;		/* errors since the last ESR write (SDM 11.5.3) */
+	uint32_t svr;			/* SVR in force (the page may be newer: see lvtt) */
 	uint32_t logged_once;		/* one-time diagnostics already given */
 	uint8_t lint_level;		/* LINT0/LINT1 levels (bits 0/1) the chipset drives */
 	bool nmi_pending;		/* the NMI request latch (nmi.c) */
 	struct vlapic_timer timer;
 	struct vlapic_stats stats;
+	struct vlapic_log_kind log_kinds[VLAPIC_LOG_KINDS];
 };
 
 /*

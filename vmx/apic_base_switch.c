@@ -4,6 +4,7 @@
  * that pick xAPIC MMIO or x2APIC MSR virtualization, and the x2APIC MSR intercepts.
  */
 #include "arch/x86/log.h"
+#include "arch/x86/ratelimit.h"
 #include "vlapic/apic_regs.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/caps.h"
@@ -47,8 +48,13 @@ bool apic_base_switch(void *ctx, enum vlapic_mode mode, uint64_t base)
 	uint32_t proc2 = v->proc2;
 
 	(void)ctx;
+	static uint64_t moves;
+
 	if (mode == VLAPIC_MODE_XAPIC && base != VLAPIC_BASE_DEFAULT) {
-		pr_warn("vlapic: the guest moved the xAPIC to %#lx: not supported, #GP\n", base);
+		/* the guest may try it at will: rate-limited (arch/x86/ratelimit.h) */
+		if (ratelimit_report(++moves))
+			pr_warn("vlapic: the guest moved the xAPIC to %#lx: not supported, #GP "
+				"(%lu tries)\n", base, moves);
 		return false;
 	}
 	proc2 &= ~(PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_VIRTUALIZE_X2APIC);

@@ -99,6 +99,8 @@ static void test_timer(void **state)
 	assert_int_equal(ok("timer=hv").timer, TIMER_HV);
 }
 
+#define ADVANCE_HELP	"must be auto, off or a number of nanoseconds from 0 to 100000"
+
 static void test_timer_advance(void **state)
 {
 	struct boot_options o;
@@ -112,9 +114,12 @@ static void test_timer_advance(void **state)
 	o = ok("timer_advance=0");
 	assert_int_equal(o.advance_mode, ADVANCE_FIXED);
 	assert_int_equal(o.advance_ns, 0);
-	o = ok("timer_advance=1000000");
+	o = ok("timer_advance=100000");
 	assert_int_equal(o.advance_mode, ADVANCE_FIXED);
-	assert_int_equal(o.advance_ns, 1000000);
+	assert_int_equal(o.advance_ns, 100000);
+	/* above the bound: a period's worth of advance would livelock a periodic guest */
+	bad_value("timer_advance=100001", "timer_advance", ADVANCE_HELP);
+	bad_value("timer_advance=300000", "timer_advance", ADVANCE_HELP);
 }
 
 static void test_min_period(void **state)
@@ -216,7 +221,7 @@ static void test_bad_timer(void **state)
 
 static void test_bad_timer_advance(void **state)
 {
-	static const char help[] = "must be auto, off or a number of nanoseconds from 0 to 1000000";
+	static const char help[] = "must be auto, off or a number of nanoseconds from 0 to 100000";
 
 	(void)state;
 	bad_value("timer_advance=", "timer_advance", help);
@@ -287,7 +292,7 @@ static void test_overflow(void **state)
 	bad_value("min_period_us=4294967496", "min_period_us",		/* 2^32 + 200 */
 		  "must be a number of microseconds from 0 to 1000000");
 	bad_value("timer_advance=99999999999999999999999999", "timer_advance",
-		  "must be auto, off or a number of nanoseconds from 0 to 1000000");
+		  "must be auto, off or a number of nanoseconds from 0 to 100000");
 	/* (2^54 + 2^16) KiB is 2^64 + 64 MiB: wraps to exactly the default. */
 	bad_value("guest_mem=18014398509547520K", "guest_mem",
 		  "must be a size with a K, M or G suffix, a multiple of 2M from 4M to 3072M");
@@ -393,7 +398,7 @@ static void test_describe_round_trip(void **state)
 	static const char *const lines[] = {
 		"",
 		"timer=sw timer_advance=0 guest_mem=3072M",
-		"timer_advance=1000000 min_period_us=1000000 log=warn guest_mem=2050M",
+		"timer_advance=100000 min_period_us=1000000 log=warn guest_mem=2050M",
 		"crash=pf",
 	};
 	struct boot_options o, back;

@@ -214,14 +214,18 @@ static void cfg_no_min_period(struct vlapic_config *cfg)
 	cfg->min_period_us = 0;
 }
 
-static void min_period_off(void **state)
+/* min_period_us=0 still leaves the floor of VLAPIC_PERIOD_FLOOR_NS (1000 ticks at 1 GHz) */
+static void min_period_floor(void **state)
 {
 	struct fake_env *f = fake_new_enabled_with(cfg_no_min_period);
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 10);
-	assert_int_equal(fake_backend_deadline(f), f->tsc + 10);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1000);
+	assert_int_equal(fake_backend_deadline(f), f->tsc + 1000);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 0);
+	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1);
+	assert_int_equal(fake_backend_deadline(f), f->tsc + VLAPIC_PERIOD_FLOOR_NS);
+	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 1);
 	fake_free(f);
 }
 
@@ -598,7 +602,7 @@ int main(void)
 		cmocka_unit_test(periodic_no_drift),
 		cmocka_unit_test(periodic_catch_up_clamp),
 		cmocka_unit_test(periodic_min_period),
-		cmocka_unit_test(min_period_off),
+		cmocka_unit_test(min_period_floor),
 		cmocka_unit_test(mode_switch_keeps_count),
 		cmocka_unit_test(expired_oneshot_to_periodic_stays_zero),
 		cmocka_unit_test(deadline_mode_switch_clears),
