@@ -87,6 +87,8 @@ BOCHS_DEVIATIONS = {
 	"msr.perf_capabilities_follows_pdcm": "Bochs shows CPUID.1:ECX.PDCM but has no "
 		"IA32_PERF_CAPABILITIES (#GP)",
 	"msr.misc_enable_readable": "Bochs has no IA32_MISC_ENABLE (#GP)",
+	"tsc.deadline_with_adjust": "Bochs' LAPIC compares IA32_TSC_DEADLINE with its TSC before "
+		"IA32_TSC_ADJUST: with the TSC moved by 2^40 the interrupt never comes",
 }
 
 # crash=<kind>: the hypervisor takes that exception on purpose (core/crash.c) with RBX set to

@@ -20,6 +20,7 @@
 
 #include "lib/fmt.h"
 #include "lib/string.h"
+#include "tests/guest/lib/apic.h"
 #include "tests/guest/lib/boot.h"
 #include "tests/guest/lib/cmdline.h"
 #include "tests/guest/lib/cpu.h"
@@ -499,6 +500,85 @@ static void check_cpu_features(void)
 	}
 }
 
+#define MSR_TSC			0x010
+#define MSR_TSC_ADJUST		0x03b
+#define CPUID_7_EBX_TSC_ADJUST	(1u << 1)
+#define TSC_JUMP		(1ull << 40)
+#define TSC_SLACK		1000000ull	/* instructions between two reads, with exits */
+#define DEADLINE_VECTOR		0x51
+#define DEADLINE_DELTA		200000ull
+
+static volatile uint32_t deadline_calls;
+static volatile uint64_t deadline_tsc;
+
+static void deadline_handler(unsigned int vector, uint64_t tsc)
+{
+	(void)vector;
+	deadline_calls++;
+	deadline_tsc = tsc;
+	apic_eoi();
+}
+
+/*
+ * A TSC-deadline interrupt with the TSC moved by TSC_ADJUST: the deadline is a value of the
+ * guest's TSC (SDM 11.5.4.1), and the interrupt comes at it, not before, nor 2^40 ticks late.
+ */
+static void check_deadline_with_offset(void)
+{
+	uint64_t deadline;
+
+	if (!apic_has_tsc_deadline()) {
+		skip("tsc.deadline_with_adjust", "no TSC-deadline mode");
+		return;
+	}
+	idt_set_handler(DEADLINE_VECTOR, deadline_handler);
+	apic_write(APIC_SVR, APIC_SVR_ON);
+	apic_write(APIC_LVTT, APIC_LVTT_TSC_DEADLINE | DEADLINE_VECTOR);
+	deadline = rdtsc() + DEADLINE_DELTA;
+	wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
+	/* no HLT: an emulator that compares the deadline with the unadjusted TSC never wakes it */
+	sti();
+	while (!deadline_calls && rdtsc() < deadline + 100 * DEADLINE_DELTA)
+		asm volatile("pause" : : : "memory");
+	cli();
+	apic_write(APIC_LVTT, APIC_LVT_MASKED);
+	check(deadline_calls == 1 && deadline_tsc >= deadline &&
+	      deadline_tsc < deadline + DEADLINE_DELTA, "tsc.deadline_with_adjust",
+	      "%u interrupts, at TSC 0x%llx for deadline 0x%llx", deadline_calls, deadline_tsc,
+	      deadline);
+}
+
+/*
+ * IA32_TSC_ADJUST (SDM vol. 3B 18.17.3): shown by CPUID.7:EBX[1]; it reads 0 at start, a write
+ * moves the TSC by the difference, and a write of the TSC moves TSC_ADJUST by the same amount.
+ */
+static void check_tsc_adjust(void)
+{
+	uint64_t adj = 1, t0, t1;
+	int v;
+
+	if (cpuid(0, 0).eax < 7 || !(cpuid(7, 0).ebx & CPUID_7_EBX_TSC_ADJUST)) {
+		skip("msr.tsc_adjust_starts_at_0", "CPUID.7:EBX.TSC_ADJUST = 0");
+		return;
+	}
+	v = rdmsr_safe(MSR_TSC_ADJUST, &adj);
+	check(v < 0 && adj == 0, "msr.tsc_adjust_starts_at_0", "vector %d, value 0x%llx", v, adj);
+	t0 = rdtsc();
+	v = wrmsr_safe(MSR_TSC_ADJUST, TSC_JUMP);
+	t1 = rdtsc();
+	check(v < 0 && t1 - t0 >= TSC_JUMP && t1 - t0 < TSC_JUMP + TSC_SLACK,
+	      "msr.tsc_adjust_moves_tsc", "vector %d, TSC moved by 0x%llx", v, t1 - t0);
+	check_deadline_with_offset();
+	v = wrmsr_safe(MSR_TSC, rdtsc() - TSC_JUMP / 2);
+	rdmsr_safe(MSR_TSC_ADJUST, &adj);
+	check(v < 0 && adj <= TSC_JUMP / 2 && adj > TSC_JUMP / 2 - TSC_SLACK,
+	      "msr.tsc_write_moves_adjust", "vector %d, TSC_ADJUST 0x%llx", v, adj);
+	wrmsr_safe(MSR_TSC_ADJUST, 0);
+	t1 = rdtsc();
+	check(t1 - t0 < TSC_SLACK * 100, "msr.tsc_adjust_back_to_0", "TSC 0x%llx after 0x%llx",
+	      t1, t0);
+}
+
 static inline uint32_t read_cr4(void)
 {
 	uint32_t cr4;
@@ -674,6 +754,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	log_cpuid();
 	check_cpu_features();
 	check_xsave();
+	check_tsc_adjust();
 	check_pae_paging();
 	check_hypercalls();
 	check_apic_cpuid_bit();
