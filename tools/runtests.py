@@ -239,8 +239,27 @@ def unit_binaries():
 # `make bench` once hung for ever from a terminal (gnuplot read it); each check here runs a command
 # under script(1), so that its stdin, stdout and stderr are a pseudo-terminal that stays open, and
 # passes when it exits 0 by itself in time. tools/bench's smallest run: one configuration, short.
+# make run KERNEL=: any kernel in one command (tools/tv-run); tv-run's status is the guest's
+# (hello ends with 3), make's is 2 with the guest's status in its "Error 3"; the guest's output
+# and tickvisor's options (TV=, MEM= as guest_mem=) are on the console.
+TV_RUN_OUT = "build/logs/tools/tv-run-hello.out"
+TV_RUN_HELLO = (
+	"tools/tv-run -t timer=hv build/guest/hello.elf >/dev/null 2>&1; test $? = 3 || exit 1; "
+	f"make -s run KERNEL=build/guest/hello.elf TV=timer=sw MEM=32M >{TV_RUN_OUT} 2>&1; s=$?; "
+	f"cat {TV_RUN_OUT}; test $s = 2 && grep -q 'run] Error 3$' {TV_RUN_OUT} && "
+	f"grep -q '^hello from a plain multiboot guest' {TV_RUN_OUT} && "
+	f"grep -q '^tickvisor: options: timer=sw .*guest_mem=32M' {TV_RUN_OUT}")
+# A bzImage's initrd is the first module after it, its command line the kernel's module string.
+TV_RUN_LINUX = (
+	"tools/tv-run --dry-run -M 256M -a 'console=ttyS0 tvshell' -i build/guest/module1.bin "
+	"-m build/guest/module2.bin build/guest/hello.elf | tr '\\n' '|' | grep -q "
+	"'multiboot2 /boot/tickvisor.elf guest_mem=256M|	module2 /boot/hello.elf console=ttyS0 "
+	"tvshell|	module2 /boot/module1.bin|	module2 /boot/module2.bin|}'")
+
 TOOL_CHECKS = [
 	("tools/bench-pty", "tools/bench --quick --config native --output build/bench-pty", 240),
+	("tools/tv-run-hello", TV_RUN_HELLO, 120),
+	("tools/tv-run-modules", TV_RUN_LINUX, 30),
 ]
 
 

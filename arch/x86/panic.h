@@ -10,4 +10,21 @@ void __attribute__((noreturn, format(printf, 1, 2))) panic(const char *fmt, ...)
 void panic_backtrace(uint64_t rbp);
 void __attribute__((noreturn)) panic_stop(void);
 
+/*
+ * The hypervisor's functions, sorted by address: a table that tools/ksyms generates from the
+ * first link pass's nm output and the second pass links in (Makefile), so that a stack trace
+ * names functions. size is 0 where nm knows none (assembly labels).
+ */
+struct ksym {
+	uint64_t addr;
+	uint64_t size;
+	const char *name;
+};
+
+extern const struct ksym ksyms[];
+extern const unsigned int ksyms_count;
+
+/* The function holding addr and addr's offset in it; NULL when no entry covers addr. */
+const struct ksym *ksym_lookup(uint64_t addr);
+
 #endif

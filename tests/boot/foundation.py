@@ -113,6 +113,9 @@ def crash_test(kind):
 		present("all-gprs", r"^  R13 [0-9a-f]{16}  R14 [0-9a-f]{16}  R15 [0-9a-f]{16}$"),
 		# At least two return addresses: raise_exception's caller and kmain's.
 		present("stack-trace", r"^  stack trace:( [0-9a-f]+){2,}$"),
+		# ... each named by the symbol table linked into the hypervisor (tools/ksyms).
+		present("stack-trace-names", r"^    #0 [0-9a-f]{16} crash_if_asked\+0x[0-9a-f]+$"),
+		present("stack-trace-kmain", r"^    #[1-9] [0-9a-f]{16} kmain\+0x[0-9a-f]+$"),
 		absent("stops", r"^tickvisor: VMX present"),
 	]
 	if error is not None:
