@@ -255,11 +255,22 @@ TV_RUN_LINUX = (
 	"-m build/guest/module2.bin build/guest/hello.elf | tr '\\n' '|' | grep -q "
 	"'multiboot2 /boot/tickvisor.elf guest_mem=256M|	module2 /boot/hello.elf console=ttyS0 "
 	"tvshell|	module2 /boot/module1.bin|	module2 /boot/module2.bin|}'")
+# tools/exit-trace-report's table of a trace=8 run of the exit_trace guest: its CPUIDs and
+# VMCALLs, 8 exits in all, each reason's share adding up; a log without a trace is status 1.
+TRACE_OUT = "build/logs/tools/exit-trace-report.out"
+TRACE_REPORT = (
+	f"tools/tv-run -t trace=8 -a n=8 build/guest/exit_trace.elf >{TRACE_OUT} 2>&1 || exit 1; "
+	f"tools/exit-trace-report {TRACE_OUT} | tee {TRACE_OUT}.table | grep -Eq "
+	"'^10 CPUID +[1-7] +[0-9.]+% +[0-9.]+% +[1-9][0-9]* +[1-9][0-9]* +[1-9][0-9]*$' && "
+	f"grep -Eq '^18 VMCALL +[1-7] ' {TRACE_OUT}.table && "
+	f"grep -Eq '^total +8 +100.00% +100.00% +[1-9][0-9]*$' {TRACE_OUT}.table && "
+	"{ echo no trace here | tools/exit-trace-report 2>/dev/null; test $? = 1; }")
 
 TOOL_CHECKS = [
 	("tools/bench-pty", "tools/bench --quick --config native --output build/bench-pty", 240),
 	("tools/tv-run-hello", TV_RUN_HELLO, 120),
 	("tools/tv-run-modules", TV_RUN_LINUX, 30),
+	("tools/exit-trace-report", TRACE_REPORT, 120),
 ]
 
 

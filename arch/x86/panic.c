@@ -72,8 +72,21 @@ void panic_backtrace(uint64_t rbp)
 		print_frame(i, rets[i]);
 }
 
+static void (*stop_hook)(void);
+
+void panic_set_hook(void (*fn)(void))
+{
+	stop_hook = fn;
+}
+
 void panic_stop(void)
 {
+	void (*fn)(void) = stop_hook;
+
+	/* Cleared first: a fault inside the hook must not run it again. */
+	stop_hook = NULL;
+	if (fn)
+		fn();
 	platform_exit(EXIT_FAILURE_CODE);
 }
 

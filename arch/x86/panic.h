@@ -9,6 +9,9 @@ void __attribute__((noreturn, format(printf, 1, 2))) panic(const char *fmt, ...)
 /* Return addresses along the RBP chain (the hypervisor keeps frame pointers). */
 void panic_backtrace(uint64_t rbp);
 void __attribute__((noreturn)) panic_stop(void);
+/* fn runs once in panic_stop, before the failure exit: a layer above adds its state (the exit
+ * trace) without arch/x86 depending on it. */
+void panic_set_hook(void (*fn)(void));
 
 /*
  * The hypervisor's functions, sorted by address: a table that tools/ksyms generates from the
