@@ -89,7 +89,7 @@ struct tv_trace {
 	uint64_t total;			/* exits traced since the guest started */
 	uint32_t count;			/* entries that follow */
 	uint32_t reserved;		/* 0 */
-	struct tv_trace_entry entries[];
+	/* then count struct tv_trace_entry, from header_size on */
 };
 
 #endif
