@@ -34,8 +34,28 @@ $(B)/hv/%.S.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(KASFLAGS) -c $< -o $@
 
-$(B)/tickvisor.elf: $(HV_OBJS) linker.ld
-	$(LD) $(KLDFLAGS) $(HV_OBJS) $(LIBGCC) -o $@
+# Two link passes give the panic stack trace its function names (arch/x86/panic.h): the first
+# links an empty symbol table, tools/ksyms turns that image's nm listing into the real one, the
+# second links it. The table lands in .rodata after .text, so no function moves between the
+# passes; tools/ksyms --check holds the build to that.
+NM      := $(CROSS_COMPILE)nm
+KSYMS_CC = $(CC) $(KCFLAGS) -c $(B)/hv/$(1).c -o $(B)/hv/$(1).o
+
+$(B)/hv/ksyms0.o: tools/ksyms arch/x86/panic.h
+	@mkdir -p $(dir $@)
+	tools/ksyms > $(B)/hv/ksyms0.c
+	$(call KSYMS_CC,ksyms0)
+
+$(B)/tickvisor.elf.0: $(HV_OBJS) $(B)/hv/ksyms0.o linker.ld
+	$(LD) $(KLDFLAGS) $(HV_OBJS) $(B)/hv/ksyms0.o $(LIBGCC) -o $@
+
+$(B)/hv/ksyms.o: $(B)/tickvisor.elf.0 tools/ksyms arch/x86/panic.h
+	NM=$(NM) tools/ksyms $< > $(B)/hv/ksyms.c
+	$(call KSYMS_CC,ksyms)
+
+$(B)/tickvisor.elf: $(HV_OBJS) $(B)/hv/ksyms.o linker.ld
+	$(LD) $(KLDFLAGS) $(HV_OBJS) $(B)/hv/ksyms.o $(LIBGCC) -o $@
+	NM=$(NM) tools/ksyms --check $(B)/tickvisor.elf.0 $@
 
 # ---- host unit tests: each tests/unit/*.mk adds `UNIT_TESTS += name` and
 # `UNIT_SRCS_name := tests/unit/test_name.c <sources under test>`; built against cmocka.
@@ -83,7 +103,18 @@ all: $(GUEST_ELFS) $(GUEST_FIXTURES)
 # make run: boots the default ISO with COM1 on the terminal; tools/boot says which platform it
 # chose and why (QEMU + KVM where the host has nested VT-x: /dev/kvm, the vmx flag and
 # kvm_intel nested=Y; else Bochs). PLATFORM=bochs|qemu-kvm|qemu-tcg overrides the choice.
+# make run KERNEL=path [APPEND=..] [INITRD=path] [MODULES="a b"] [TV=..] [MEM=..] [CONSOLE=1]
+# boots any guest kernel under tickvisor, as QEMU's -kernel/-append/-initrd (tools/tv-run);
+# make run GUEST=linux is Debian's kernel with a busybox shell on an interactive console.
 PLATFORM  ?=
+KERNEL    ?=
+APPEND    ?=
+INITRD    ?=
+MODULES   ?=
+TV        ?=
+MEM       ?=
+CONSOLE   ?=
+GUEST     ?=
 TESTFLAGS ?=
 deps:
 	@tools/deps
@@ -91,8 +122,27 @@ deps:
 test: deps all $(UNIT_BINS)
 	$(PYTHON) tools/runtests.py $(TESTFLAGS)
 
-run: deps $(B)/tickvisor.iso
+run: deps all
+ifeq ($(GUEST),linux)
+	tools/tv-run --console --mem $(or $(MEM),256M) --append '$(or $(APPEND),console=ttyS0 tvshell)' \
+		--initrd $(or $(INITRD),$(LINUX_INITRD)) $(if $(TV),--tv '$(TV)') \
+		$(addprefix --module ,$(MODULES)) $(if $(PLATFORM),--platform $(PLATFORM)) \
+		$(or $(KERNEL),$(LINUX_B)/vmlinuz)
+else ifneq ($(KERNEL),)
+	tools/tv-run $(if $(CONSOLE),--console) $(if $(MEM),--mem $(MEM)) \
+		$(if $(APPEND),--append '$(APPEND)') $(if $(INITRD),--initrd $(INITRD)) \
+		$(addprefix --module ,$(MODULES)) $(if $(TV),--tv '$(TV)') \
+		$(if $(PLATFORM),--platform $(PLATFORM)) $(KERNEL)
+else ifneq ($(GUEST),)
+	$(error GUEST=$(GUEST): only GUEST=linux is known (or KERNEL=path))
+else
 	tools/boot $(B)/tickvisor.iso $(PLATFORM)
+endif
+
+# make run GUEST=linux needs the kernel and the initramfs (make linux).
+ifeq ($(GUEST),linux)
+run: linux
+endif
 
 # make bench: tools/bench boots bench.elf natively and under tickvisor in each configuration (in
 # parallel), prints the tables and writes build/bench.json and build/bench-latency.png.
@@ -116,7 +166,11 @@ help:
 	@echo '                 ends with "N passed, M failed"'
 	@echo '  unit           build and run the host unit tests only'
 	@echo '  run            boot the default ISO with COM1 on this terminal (tools/boot): says'
-	@echo '                 which platform it chose and why'
+	@echo '                 which platform it chose and why; exits with the guest'"'"'s status'
+	@echo '  run KERNEL=f   boot any kernel (multiboot ELF or bzImage) under tickvisor'
+	@echo '                 (tools/tv-run), as QEMU -kernel: APPEND, INITRD, MODULES, TV, MEM'
+	@echo '  run GUEST=linux  Debian'"'"'s kernel with a busybox shell on an interactive console'
+	@echo '                 (make linux fetches it); exit the shell to end the run'
 	@echo '  bench          the timer benchmarks (tools/bench): tables, build/bench.json and'
 	@echo '                 build/bench-latency.png'
 	@echo '  deps           check (as root: install) the Debian packages (tools/deps)'
@@ -131,6 +185,12 @@ help:
 	@echo '                 tests (default gcc)'
 	@echo '  B=dir          the build directory (default build)'
 	@echo '  PYTHON         the Python 3 that runs the tools (default python3)'
+	@echo "  APPEND='...'   run: the guest's command line (GUEST=linux: console=ttyS0 tvshell)"
+	@echo '  INITRD=f       run: the initrd, the first module after the kernel'
+	@echo "  MODULES='a b'  run: more modules, in order, after the initrd"
+	@echo "  TV='timer=sw trace=64'  run: tickvisor's boot options (README 'Boot options')"
+	@echo '  MEM=256M       run: guest RAM, tickvisor'"'"'s guest_mem= (GUEST=linux: 256M)'
+	@echo '  CONSOLE=1      run KERNEL=: typed input reaches the guest (Bochs: term mode)'
 	@echo '  RUN_TIMEOUT=s  run: seconds before the emulator is killed (default 600)'
 	@echo '  BOCHS_CPU=m    run on Bochs: the CPU model (default corei7_skylake_x)'
 	@echo 'Each tool in tools/ answers --help. README.md says the rest.'

@@ -24,6 +24,8 @@
 #define GUEST_MEM_ALIGN		(2 * MIB)
 #define GUEST_MEM_MIN		(4 * MIB)
 #define GUEST_MEM_MAX		(3072 * MIB)
+/* The exit trace ring is static storage (vmx/exit_trace.h, EXIT_TRACE_MAX). */
+#define TRACE_MAX		4096
 
 /* Indexed by the enums of core/options.h. */
 static const char *const timer_names[] = { [TIMER_HV] = "hv", [TIMER_SW] = "sw" };
@@ -218,6 +220,21 @@ static void show_crash(const struct boot_options *o, struct text *t)
 	text_add(t, "%s", name_of(o->crash, crash_names, ARRAY_SIZE(crash_names)));
 }
 
+static int parse_trace(const char *val, struct boot_options *o)
+{
+	uint64_t n;
+
+	if (parse_dec(val, strlen(val), TRACE_MAX, &n))
+		return -1;
+	o->trace = (uint32_t)n;
+	return 0;
+}
+
+static void show_trace(const struct boot_options *o, struct text *t)
+{
+	text_add(t, "%u", o->trace);
+}
+
 struct option_def {
 	const char *key;
 	int (*parse)(const char *val, struct boot_options *o);
@@ -235,6 +252,8 @@ static const struct option_def option_defs[] = {
 	{ "guest_mem", parse_guest_mem, show_guest_mem,
 	  "must be a size with a K, M or G suffix, a multiple of 2M from 4M to 3072M" },
 	{ "crash", parse_crash, show_crash, "must be none, de, ud, gp, pf, vmentry or vmexit" },
+	{ "trace", parse_trace, show_trace,
+	  "must be a number of exits to keep from 0 (off) to 4096" },
 };
 
 void options_defaults(struct boot_options *o)
@@ -246,6 +265,7 @@ void options_defaults(struct boot_options *o)
 	o->log_level = LOG_INFO;
 	o->guest_mem_bytes = 64 * MIB;
 	o->crash = CRASH_NONE;
+	o->trace = 0;
 }
 
 static const struct option_def *find_def(const char *key, size_t keylen)

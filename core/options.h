@@ -14,6 +14,8 @@
  *					fail on purpose (default none), to test the diagnostics:
  *					take that exception once paging is up, enter the guest with
  *					an invalid guest state, or make its RDTSC exit to no handler
+ *	trace=<n>			keep the last n VM exits (0 to 4096, default 0: off) and
+ *					print them when the guest stops (vmx/exit_trace.h)
  *
  * Numbers are unsigned decimal. A key given twice takes its last value. An unknown key, a word
  * without '=', a bad value or a word over OPTIONS_MAX_WORD characters is an error, never ignored.
@@ -58,6 +60,7 @@ struct boot_options {
 	enum log_level log_level;
 	uint64_t guest_mem_bytes;
 	enum crash_kind crash;
+	uint32_t trace;			/* exits in the exit trace ring; 0: off */
 };
 
 void options_defaults(struct boot_options *o);

@@ -239,8 +239,38 @@ def unit_binaries():
 # `make bench` once hung for ever from a terminal (gnuplot read it); each check here runs a command
 # under script(1), so that its stdin, stdout and stderr are a pseudo-terminal that stays open, and
 # passes when it exits 0 by itself in time. tools/bench's smallest run: one configuration, short.
+# make run KERNEL=: any kernel in one command (tools/tv-run); tv-run's status is the guest's
+# (hello ends with 3), make's is 2 with the guest's status in its "Error 3"; the guest's output
+# and tickvisor's options (TV=, MEM= as guest_mem=) are on the console.
+TV_RUN_OUT = "build/logs/tools/tv-run-hello.out"
+TV_RUN_HELLO = (
+	"tools/tv-run -t timer=hv build/guest/hello.elf >/dev/null 2>&1; test $? = 3 || exit 1; "
+	f"make -s run KERNEL=build/guest/hello.elf TV=timer=sw MEM=32M >{TV_RUN_OUT} 2>&1; s=$?; "
+	f"cat {TV_RUN_OUT}; test $s = 2 && grep -q 'run] Error 3$' {TV_RUN_OUT} && "
+	f"grep -q '^hello from a plain multiboot guest' {TV_RUN_OUT} && "
+	f"grep -q '^tickvisor: options: timer=sw .*guest_mem=32M' {TV_RUN_OUT}")
+# A bzImage's initrd is the first module after it, its command line the kernel's module string.
+TV_RUN_LINUX = (
+	"tools/tv-run --dry-run -M 256M -a 'console=ttyS0 tvshell' -i build/guest/module1.bin "
+	"-m build/guest/module2.bin build/guest/hello.elf | tr '\\n' '|' | grep -q "
+	"'multiboot2 /boot/tickvisor.elf guest_mem=256M|	module2 /boot/hello.elf console=ttyS0 "
+	"tvshell|	module2 /boot/module1.bin|	module2 /boot/module2.bin|}'")
+# tools/exit-trace-report's table of a trace=8 run of the exit_trace guest: its CPUIDs and
+# VMCALLs, 8 exits in all, each reason's share adding up; a log without a trace is status 1.
+TRACE_OUT = "build/logs/tools/exit-trace-report.out"
+TRACE_REPORT = (
+	f"tools/tv-run -t trace=8 -a n=8 build/guest/exit_trace.elf >{TRACE_OUT} 2>&1 || exit 1; "
+	f"tools/exit-trace-report {TRACE_OUT} | tee {TRACE_OUT}.table | grep -Eq "
+	"'^10 CPUID +[1-7] +[0-9.]+% +[0-9.]+% +[1-9][0-9]* +[1-9][0-9]* +[1-9][0-9]*$' && "
+	f"grep -Eq '^18 VMCALL +[1-7] ' {TRACE_OUT}.table && "
+	f"grep -Eq '^total +8 +100.00% +100.00% +[1-9][0-9]*$' {TRACE_OUT}.table && "
+	"{ echo no trace here | tools/exit-trace-report 2>/dev/null; test $? = 1; }")
+
 TOOL_CHECKS = [
 	("tools/bench-pty", "tools/bench --quick --config native --output build/bench-pty", 240),
+	("tools/tv-run-hello", TV_RUN_HELLO, 120),
+	("tools/tv-run-modules", TV_RUN_LINUX, 30),
+	("tools/exit-trace-report", TRACE_REPORT, 120),
 ]
 
 

@@ -6,6 +6,7 @@
 #include "lib/string.h"
 #include "vmx/apic_glue.h"
 #include "vmx/exit.h"
+#include "vmx/exit_trace.h"
 #include "vmx/hypercall_abi.h"
 #include "vmx/vmx_ops.h"
 
@@ -42,6 +43,15 @@ static uint64_t hc_stats(struct vcpu *v, uint64_t gpa, uint64_t len)
 	return len;
 }
 
+static uint64_t hc_trace(struct vcpu *v, uint64_t gpa, uint64_t len)
+{
+	void *p;
+
+	if (len < sizeof(struct tv_trace) || !(p = vcpu_gpa_ptr(v, gpa, len)))
+		return TV_HC_EINVAL;
+	return exit_trace_copy(p, len);
+}
+
 enum vcpu_action handle_vmcall(struct vcpu *v)
 {
 	/* SS.DPL is the CPL (SDM 5.5) */
@@ -63,6 +73,9 @@ enum vcpu_action handle_vmcall(struct vcpu *v)
 		break;
 	case TV_HC_STATS:
 		ret = hc_stats(v, v->regs.rbx, v->regs.rcx);
+		break;
+	case TV_HC_TRACE:
+		ret = hc_trace(v, v->regs.rbx, v->regs.rcx);
 		break;
 	default:	/* not tickvisor's: perhaps another hypervisor's call */
 		ret = TV_HC_ENOSYS;

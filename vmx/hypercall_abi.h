@@ -19,6 +19,10 @@
  *                             RCX = length (at most 4096)
  *   0x74760002 TV_HC_STATS    RBX = guest-physical address of  bytes written (struct tv_stats,
  *                             a buffer, RCX = its size         truncated to RCX), or TV_HC_EINVAL
+ *   0x74760003 TV_HC_TRACE    RBX = guest-physical address of  bytes written (struct tv_trace
+ *                             a buffer, RCX = its size         and as many of the newest
+ *                                                              entries as fit), or TV_HC_EINVAL
+ *                                                              (RCX under the header's size)
  *   any other                                                  TV_HC_ENOSYS
  * From CPL > 0 every function returns TV_HC_EPERM.
  */
@@ -37,6 +41,7 @@
 #define TV_HC_EXIT	(TV_HC_BASE + 0)
 #define TV_HC_PRINT	(TV_HC_BASE + 1)
 #define TV_HC_STATS	(TV_HC_BASE + 2)
+#define TV_HC_TRACE	(TV_HC_BASE + 3)
 
 /* Error results, as 32-bit values in EAX (the upper half of RAX is 0). */
 #define TV_HC_ENOSYS	0xffffffffu	/* -1 */
@@ -60,6 +65,31 @@ struct tv_stats {
 	uint64_t timer_sw_arms;		/* ... on the host LAPIC timer */
 	int64_t timer_advance_tsc;	/* current timer advance, TSC ticks */
 	uint64_t exits_by_reason[70];	/* indexed by basic exit reason */
+};
+
+/*
+ * TV_HC_TRACE result, version 1: the exit trace (boot option trace=N, at most 4096), oldest
+ * entry first. The newest entry is the VMCALL of this very call, its ticks still 0. With trace
+ * off, capacity and count are 0. A later version may grow the header or the entries: read
+ * entry i at header_size + i * entry_size.
+ */
+struct tv_trace_entry {
+	uint64_t tsc;			/* the host TSC at the exit */
+	uint64_t qualification;		/* the exit qualification (SDM 28.2.1) */
+	uint64_t guest_rip;		/* the guest's RIP at the exit */
+	uint32_t reason;		/* the exit reason field, as read (basic reason: bits 15:0) */
+	uint32_t ticks;			/* TSC ticks from the exit to the next entry (saturates) */
+};
+
+struct tv_trace {
+	uint32_t version;		/* 1 */
+	uint32_t header_size;		/* sizeof(struct tv_trace) */
+	uint32_t entry_size;		/* sizeof(struct tv_trace_entry) */
+	uint32_t capacity;		/* N of trace=N; 0: tracing is off */
+	uint64_t total;			/* exits traced since the guest started */
+	uint32_t count;			/* entries that follow */
+	uint32_t reserved;		/* 0 */
+	/* then count struct tv_trace_entry, from header_size on */
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include "vmx/apic_glue.h"
 #include "vmx/exit.h"
 #include "vmx/exit_reasons.h"
+#include "vmx/exit_trace.h"
 #include "vmx/guest_mem.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmcs.h"
@@ -109,8 +110,11 @@ uint32_t vcpu_run(struct vcpu *v)
 
 		apic_glue_before_entry(v);
 		now = rdtsc();
-		if (v->exit_tsc)
+		if (v->exit_tsc) {
 			exit_stats_account(&v->stats, v->exit_reason & 0xffff, now - v->exit_tsc);
+			if (exit_trace_on())
+				exit_trace_done(now - v->exit_tsc);
+		}
 		if (vmx_enter(v) != 0) {
 			vmcs_dump_entry_failure(v, (uint32_t)vmread(VMCS_VM_INSTR_ERROR));
 			return EXIT_FAILURE_CODE;
@@ -126,13 +130,18 @@ uint32_t vcpu_run(struct vcpu *v)
 			irq_dispatch_vector((uint8_t)(vmread(VMCS_EXIT_INTR_INFO) &
 						      INTR_INFO_VECTOR_MASK));
 		v->exit_qual = vmread(VMCS_EXIT_QUALIFICATION);
+		if (exit_trace_on())
+			exit_trace_exit(v->exit_reason, v->exit_qual, vmread(VMCS_GUEST_RIP),
+					v->exit_tsc);
 		/* The event injected at the last entry was delivered (or is requeued below). */
 		v->event_pending = false;
 		requeue_interrupted_event(v);
 		apic_glue_after_exit(v);
 		if (vmx_dispatch_exit(v) == VCPU_STOP) {
-			exit_stats_account(&v->stats, v->exit_reason & 0xffff,
-					   rdtsc() - v->exit_tsc);
+			now = rdtsc();
+			exit_stats_account(&v->stats, v->exit_reason & 0xffff, now - v->exit_tsc);
+			if (exit_trace_on())
+				exit_trace_done(now - v->exit_tsc);
 			return v->stop_code;
 		}
 	}

@@ -14,6 +14,7 @@
 #include "vmx/caps.h"
 #include "vmx/chipset_glue.h"
 #include "vmx/ept.h"
+#include "vmx/exit_trace.h"
 #include "vmx/io_dispatch.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/vcpu.h"
@@ -213,6 +214,7 @@ uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts)
 	if (!build_vm(mbi, opts))
 		return EXIT_FAILURE_CODE;
 	break_vm_on_purpose(opts->crash);
+	exit_trace_init(opts->trace);
 	pr_info("entering the guest\n");
 	/* The guest programs the shared UART (clearing its FIFO): let ours empty first. */
 	serial_drain();
@@ -221,5 +223,6 @@ uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts)
 	exit_stats_print(&vcpu, rdtsc());
 	chipset_glue_print_stats();
 	irq_lines_print_stats();
+	exit_trace_print();
 	return code;
 }

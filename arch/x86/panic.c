@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdarg.h>
+#include <stddef.h>
 
 #include "arch/x86/cpu.h"
 #include "arch/x86/log.h"
@@ -10,25 +11,82 @@ extern char __image_start[], __image_end[];
 
 #define BACKTRACE_MAX 16
 
+const struct ksym *ksym_lookup(uint64_t addr)
+{
+	unsigned int lo = 0, hi = ksyms_count;
+	const struct ksym *k;
+
+	/* The last entry at or below addr: binary search for the first one above it. */
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (ksyms[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return NULL;
+	k = &ksyms[lo - 1];
+	/* A sized function ends where nm says; an assembly label runs to the next entry. */
+	if (k->size && addr - k->addr >= k->size)
+		return NULL;
+	return k;
+}
+
+/*
+ * A return address names its caller by the byte before it: a call that ends a function (to a
+ * noreturn callee) returns to the first byte of the next one.
+ */
+static void print_frame(unsigned int i, uint64_t ret)
+{
+	const struct ksym *k = ksym_lookup(ret - 1);
+
+	if (k)
+		kprintf("    #%u %016lx %s+%#lx\n", i, ret, k->name, ret - k->addr);
+	else
+		kprintf("    #%u %016lx ?\n", i, ret);
+}
+
 void panic_backtrace(uint64_t rbp)
 {
 	uint64_t lo = (uint64_t)__image_start, hi = (uint64_t)__image_end;
+	uint64_t rets[BACKTRACE_MAX];
+	unsigned int n = 0;
 
-	kprintf("  stack trace:");
 	/* Each frame: [rbp] = caller's rbp, [rbp + 8] = return address. Stop at anything odd. */
-	for (int i = 0; i < BACKTRACE_MAX && rbp >= lo && rbp + 16 <= hi && !(rbp & 7); i++) {
+	while (n < BACKTRACE_MAX && rbp >= lo && rbp + 16 <= hi && !(rbp & 7)) {
 		const uint64_t *frame = (const uint64_t *)rbp;
 
-		kprintf(" %lx", frame[1]);
+		rets[n++] = frame[1];
 		if (frame[0] <= rbp)
 			break;
 		rbp = frame[0];
 	}
+	/* One line of addresses (for addr2line), then each with its function. */
+	kprintf("  stack trace:");
+	for (unsigned int i = 0; i < n; i++)
+		kprintf(" %lx", rets[i]);
 	kprintf("\n");
+	for (unsigned int i = 0; i < n; i++)
+		print_frame(i, rets[i]);
+}
+
+static void (*stop_hook)(void);
+
+void panic_set_hook(void (*fn)(void))
+{
+	stop_hook = fn;
 }
 
 void panic_stop(void)
 {
+	void (*fn)(void) = stop_hook;
+
+	/* Cleared first: a fault inside the hook must not run it again. */
+	stop_hook = NULL;
+	if (fn)
+		fn();
 	platform_exit(EXIT_FAILURE_CODE);
 }
 

@@ -58,7 +58,7 @@ def calibration(mhz):
 	return [
 		present("banner", r"^tickvisor \S+: a VT-x micro-hypervisor$"),
 		present("options", r"^tickvisor: options: timer=hv timer_advance=auto min_period_us=200 "
-			r"log=info guest_mem=64M crash=none$"),
+			r"log=info guest_mem=64M crash=none trace=0$"),
 		present("memory-map", r"^tickvisor: memory map \(\d+ entries\):$"),
 		count("memory-map-available", r"^tickvisor:   [0-9a-f]{16}-[0-9a-f]{16} available$", 1),
 		near("tsc-hz", r"^tickvisor: TSC: (\d+) Hz", mhz * 1_000_000, rel=0.01),
@@ -115,6 +115,9 @@ def crash_test(kind):
 		present("all-gprs", r"^  R13 [0-9a-f]{16}  R14 [0-9a-f]{16}  R15 [0-9a-f]{16}$"),
 		# At least two return addresses: raise_exception's caller and kmain's.
 		present("stack-trace", r"^  stack trace:( [0-9a-f]+){2,}$"),
+		# ... each named by the symbol table linked into the hypervisor (tools/ksyms).
+		present("stack-trace-names", r"^    #0 [0-9a-f]{16} crash_if_asked\+0x[0-9a-f]+$"),
+		present("stack-trace-kmain", r"^    #[1-9] [0-9a-f]{16} kmain\+0x[0-9a-f]+$"),
 		absent("stops", r"^tickvisor: VMX present"),
 	]
 	if error is not None:
@@ -203,4 +206,32 @@ TESTS = [
 		present("fallback", r"^GRUB: the boot entry failed"),
 	     ], exit_status=1, timeout=60,
 	     doc="a grub.cfg naming a kernel the ISO lacks: GRUB's error, then the fallback's exit"),
-] + [crash_test(kind) for kind in CRASHES]
+] + [crash_test(kind) for kind in CRASHES] + [
+	# trace=N (vmx/exit_trace.h): the guest reads the ring through TV_HC_TRACE (its own PASS:
+	# lines), and tickvisor prints it when the guest stops, the exit hypercall last.
+	test("exit-trace", bochs(),
+	     tickvisor("timer=hv trace=8", "build/guest/exit_trace.elf", "n=8"), [
+		present("trace-header", r"^tickvisor: exit trace: the last 8 of \d+ exits, oldest first "
+			r"\(trace=8\)"),
+		count("trace-entries", r"^tickvisor: trace [1-8]/8: tsc \d+ reason \d+ \([^)]+\) "
+		      r"qual (?:0x[0-9a-f]+|0) rip 0x[0-9a-f]+ ticks \d+$", 8, 8),
+		present("trace-cpuid", r"^tickvisor: trace [1-7]/8: .* reason 10 \(CPUID\) qual 0 rip "
+			r"0x[0-9a-f]+ ticks [1-9]\d*$"),
+		present("trace-last-exit", r"^tickvisor: trace 8/8: .* reason 18 \(VMCALL\) .* ticks "
+			r"[1-9]\d*$"),
+	     ], guest_results=True, exit_status=0, timeout=60,
+	     doc="boot option trace=8: TV_HC_TRACE gives the guest its newest exits; the ring is "
+		 "printed at the stop"),
+	# ... and at an error: the ring ends with the exit no handler took.
+	test("exit-trace-error", bochs(),
+	     tickvisor("timer=hv crash=vmexit trace=2", "build/guest/mbtest.elf",
+		       "env=tickvisor " + MBTEST_ARGS, MBTEST_MODULES), [
+		present("unhandled", r"^tickvisor: ERROR: unhandled VM exit: reason 16 \(RDTSC\)$"),
+		# 3 exits (two port writes, then RDTSC) in a ring of 2: it wrapped.
+		present("trace-header", r"^tickvisor: exit trace: the last 2 of 3 exits"),
+		present("trace-first", r"^tickvisor: trace 1/2: .* reason 30 \(I/O instruction\) "),
+		present("trace-last-rdtsc", r"^tickvisor: trace 2/2: .* reason 16 \(RDTSC\) "),
+	     ], exit_status=1, timeout=60,
+	     doc="trace=2 with crash=vmexit: the ring, wrapped, is printed after the diagnostic, "
+		 "RDTSC last"),
+]

@@ -12,7 +12,8 @@
 
 #define MIB	(1024ull * 1024)
 
-static const char known[] = "(known: timer, timer_advance, min_period_us, log, guest_mem, crash)";
+static const char known[] =
+	"(known: timer, timer_advance, min_period_us, log, guest_mem, crash, trace)";
 
 static void assert_same(const struct boot_options *a, const struct boot_options *b)
 {
@@ -23,6 +24,7 @@ static void assert_same(const struct boot_options *a, const struct boot_options 
 	assert_int_equal(a->log_level, b->log_level);
 	assert_int_equal(a->guest_mem_bytes, b->guest_mem_bytes);
 	assert_int_equal(a->crash, b->crash);
+	assert_int_equal(a->trace, b->trace);
 }
 
 /* Parses cmdline over the defaults, expecting success. */
@@ -300,13 +302,33 @@ static void test_overflow(void **state)
 		  "must be a size with a K, M or G suffix, a multiple of 2M from 4M to 3072M");
 }
 
+static void test_trace(void **state)
+{
+	static const char help[] = "must be a number of exits to keep from 0 (off) to 4096";
+
+	(void)state;
+	assert_int_equal(ok("").trace, 0);
+	assert_int_equal(ok("trace=0").trace, 0);
+	assert_int_equal(ok("trace=1").trace, 1);
+	assert_int_equal(ok("trace=64").trace, 64);
+	/* The ring's static size is the bound (vmx/exit_trace.h). */
+	assert_int_equal(ok("trace=4096").trace, 4096);
+	assert_int_equal(ok("trace=64 trace=8").trace, 8);
+	bad_value("trace=4097", "trace", help);
+	bad_value("trace=99999999999999999999", "trace", help);
+	bad_value("trace=", "trace", help);
+	bad_value("trace=-1", "trace", help);
+	bad_value("trace=on", "trace", help);
+	bad_value("trace=0x10", "trace", help);
+}
+
 static void test_unknown(void **state)
 {
 	char msg[256];
 
 	(void)state;
 	bad("foo=1", "unknown boot option 'foo=1' (known: timer, timer_advance, min_period_us, "
-	    "log, guest_mem, crash)");
+	    "log, guest_mem, crash, trace)");
 	snprintf(msg, sizeof(msg), "unknown boot option 'timers=sw' %s", known);
 	bad("timers=sw", msg);
 	snprintf(msg, sizeof(msg), "unknown boot option 'time=sw' %s", known);
@@ -381,15 +403,16 @@ static void test_describe(void **state)
 	options_defaults(&o);
 	options_describe(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "timer=hv timer_advance=auto min_period_us=200 log=info "
-			    "guest_mem=64M crash=none");
-	o = ok("timer=sw timer_advance=500 min_period_us=0 log=debug guest_mem=3G crash=gp");
+			    "guest_mem=64M crash=none trace=0");
+	o = ok("timer=sw timer_advance=500 min_period_us=0 log=debug guest_mem=3G crash=gp "
+	       "trace=64");
 	options_describe(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "timer=sw timer_advance=500 min_period_us=0 log=debug "
-			    "guest_mem=3G crash=gp");
+			    "guest_mem=3G crash=gp trace=64");
 	o = ok("timer_advance=off log=error guest_mem=6144K");
 	options_describe(&o, buf, sizeof(buf));
 	assert_string_equal(buf, "timer=hv timer_advance=off min_period_us=200 log=error "
-			    "guest_mem=6M crash=none");
+			    "guest_mem=6M crash=none trace=0");
 }
 
 /* What describe prints, parse reads back to the same options. */
@@ -400,6 +423,7 @@ static void test_describe_round_trip(void **state)
 		"timer=sw timer_advance=0 guest_mem=3072M",
 		"timer_advance=100000 min_period_us=1000000 log=warn guest_mem=2050M",
 		"crash=pf",
+		"trace=4096",
 	};
 	struct boot_options o, back;
 	char buf[256], err[256];
@@ -442,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_log),
 		cmocka_unit_test(test_guest_mem),
 		cmocka_unit_test(test_crash),
+		cmocka_unit_test(test_trace),
 		cmocka_unit_test(test_several),
 		cmocka_unit_test(test_last_wins),
 		cmocka_unit_test(test_parse_over_existing),

@@ -38,4 +38,10 @@ static inline uint32_t tv_hc_stats(void *buf, uint32_t size)
 	return tv_hypercall(TV_HC_STATS, (uint32_t)(uintptr_t)buf, size, 0);
 }
 
+/* struct tv_trace and its entries into buf: bytes written, or TV_HC_EINVAL. */
+static inline uint32_t tv_hc_trace(void *buf, uint32_t size)
+{
+	return tv_hypercall(TV_HC_TRACE, (uint32_t)(uintptr_t)buf, size, 0);
+}
+
 #endif
