@@ -13,7 +13,7 @@
 
 #include <stdint.h>
 
-#define PIT_HZ			1193182u	/* the 8254's input clock, as guests count it */
+#define PIT_HZ			1193182u	/* the 8254's clock, as guests count it */
 #define PIT_IRQ0_GSI		2u		/* IRQ0 -> GSI 2: the MADT's override */
 #define IOAPIC_BASE		0xfec00000u
 
