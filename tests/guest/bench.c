@@ -12,13 +12,20 @@
  *             tickvisor's statistics hypercall (0 natively)
  *   drift     a periodic timer over DRIFT_PERIODS periods: the interrupts counted in that TSC
  *             window, and how far the last one's distance from the first is from (N - 1) periods
+ *   pit       PIT channel 0 in mode 2 at about 10 kHz, IRQ0 through the I/O APIC's pin 2, over
+ *             PIT_PERIODS periods: the drift figures of `drift`, and each interrupt's latency
+ *             from its OUT0 edge, whose TSC follows exactly from the count's start, the PIT's
+ *             1,193,182 Hz and the TSC rate
  *   overhead  a fixed compute loop's TSC time with the timer off and periodic at 1, 10, 100 kHz
  *   prog      TSC ticks of a TSC-deadline WRMSR, a TMICT write and a TMCCT read, in xAPIC mode
  *             and then (a one-way switch) in x2APIC mode
  *
  * Output, on COM1: "BENCH: metric=NAME key=value ..." per result, "BENCH: hist test=T lo=A hi=B
  * count=N" lines with each latency test's histogram, "BENCH: done" last. An interrupt that never
- * comes is a FAIL: line and exit status 1. Command line: "quick" is a short run (make test).
+ * comes is a FAIL: line and exit status 1. Command line: "quick" is a short run (make test);
+ * "tsc_hz=N" natively is the TSC rate where the platform knows it exactly (Bochs: its ips), for
+ * the PIT's edges (else the rate measured against the PIT, a few ppm off, which over the PIT's
+ * window would add up to more than its latencies).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -31,6 +38,7 @@
 #include "tests/guest/lib/hypercall.h"
 #include "tests/guest/lib/idt.h"
 #include "tests/guest/lib/multiboot.h"
+#include "tests/guest/lib/pit_irq.h"
 #include "tests/guest/lib/printf.h"
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/serial.h"
@@ -50,11 +58,15 @@
 /* 11 instructions an iteration: 69 ms at 1 GHz, 69 periods of the slowest timer */
 #define WORK_ITERS		6250000u
 #define QUICK_WORK_ITERS	312500u
+/* 1,193,182 / 119 = 10,026.7 Hz; 10,000 periods, 0.997 s, as long as the LAPIC drift window */
+#define PIT_COUNT		119u
+#define PIT_PERIODS		10000u
+#define QUICK_PIT_PERIODS	1000u
+#define PIT_VECTOR		0x50
 #define PROG_ROUNDS		200u
 #define QUICK_PROG_ROUNDS	20u
 
 /* PIT channel 2, gated through port 0x61, as Linux's pit_calibrate_tsc uses it */
-#define PIT_HZ			1193182u
 #define PIT_CH2			0x42
 #define PIT_CMD			0x43
 #define PIT_CH2_ONESHOT		0xb0	/* channel 2, LSB then MSB, mode 0, binary */
@@ -77,6 +89,10 @@ static uint64_t tsc_hz, timer_hz;
 static uint32_t tsc_num, tsc_den;
 /* How long to wait for an interrupt past its due time before calling it lost: 100 ms */
 static uint64_t lost_after;
+
+/* The TSC rate of the PIT's edges, and where it comes from */
+static uint64_t pit_tsc_hz;
+static const char *pit_rate_source;
 
 /* The interrupt that stops the timer (0: none), so a tick storm can't stall a test forever */
 static uint32_t irq_cap;
@@ -114,6 +130,21 @@ static void timer_isr(unsigned int vector __attribute__((unused)), uint64_t tsc)
 		mark_tsc = tsc;
 	if (n == irq_cap)
 		apic_write(APIC_TMICT, 0);
+	tt_nr_irqs = n;
+	apic_eoi();
+}
+
+/* timer_isr's twin for IRQ0: the cap masks the I/O APIC pin; an edge needs only the LAPIC's EOI */
+static void pit_isr(unsigned int vector __attribute__((unused)), uint64_t tsc)
+{
+	uint32_t n = tt_nr_irqs + 1;
+
+	if (n <= MAX_SAMPLES)
+		irq_tsc[n - 1] = tsc;
+	if (n == irq_mark)
+		mark_tsc = tsc;
+	if (n == irq_cap)
+		ioapic_mask(PIT_IRQ0_GSI);
 	tt_nr_irqs = n;
 	apic_eoi();
 }
@@ -234,6 +265,7 @@ static bool clock_measured(void)
 static void calibrate(void)
 {
 	bool ok = under_tickvisor ? clock_reported() : clock_measured();
+	uint32_t given;
 
 	if (!ok) {
 		fail("bench.clock", "%s", under_tickvisor ? "CPUID leaf 0x15 gives no timer rate" :
@@ -241,6 +273,16 @@ static void calibrate(void)
 		summary();
 	}
 	lost_after = div_u64_u32(tsc_hz, 10);
+	if (under_tickvisor) {
+		pit_tsc_hz = tsc_hz;
+		pit_rate_source = "cpuid-0x15";
+	} else if (cmdline_get_u32("tsc_hz", &given) && given) {
+		pit_tsc_hz = given;
+		pit_rate_source = "cmdline";
+	} else {
+		pit_tsc_hz = tsc_hz;
+		pit_rate_source = "pit";
+	}
 	printf("BENCH: metric=env env=%s quick=%u samples=%u tsc_hz=%llu timer_hz=%llu "
 	       "tsc_per_timer_tick=%u/%u clock=%s x2apic=%u tsc_deadline=%u\n",
 	       under_tickvisor ? "tickvisor" : "native", quick, nr_samples, tsc_hz, timer_hz,
@@ -300,7 +342,8 @@ static void put_vm(const struct vm_delta *d, uint32_t ticks)
 
 /* ---- latency -------------------------------------------------------------------------------- */
 
-static void report_latency(const char *test, uint32_t n, const struct vm_delta *d)
+/* d: the hypervisor's part of `ticks` interrupts (n, the samples, or more) */
+static void report_latency(const char *test, uint32_t n, const struct vm_delta *d, uint32_t ticks)
 {
 	struct sample_stats s;
 	int32_t lo, hi;
@@ -311,7 +354,7 @@ static void report_latency(const char *test, uint32_t n, const struct vm_delta *
 	       s.min, s.p50, s.p90, s.p99, s.max);
 	put_fixed("mean", s.sum, n);
 	printf("\nBENCH: metric=vmexits test=%s", test);
-	put_vm(d, n);
+	put_vm(d, ticks);
 	printf("\n");
 	/* lat[] is sorted now: each bucket is one run of it */
 	for (i = 0; i < n; i = j) {
@@ -364,7 +407,7 @@ static void bench_latency(const char *test, uint32_t lvtt, uint32_t div)
 	}
 	stats_end(&d);
 	tt_timer_stop();
-	report_latency(test, nr_samples, &d);
+	report_latency(test, nr_samples, &d, nr_samples);
 }
 
 /* Expiry i (from 1) is due at the TSC just before the TMICT write plus i periods. */
@@ -387,7 +430,7 @@ static void bench_periodic(const char *test, uint32_t tdcr, uint32_t div)
 	tt_timer_stop();
 	for (i = 0; i < nr_samples; i++)
 		lat[i] = clamp_s32((int64_t)(irq_tsc[i] - t0 - (i + 1) * period));
-	report_latency(test, nr_samples, &d);
+	report_latency(test, nr_samples, &d, nr_samples);
 }
 
 /* ---- drift ---------------------------------------------------------------------------------- */
@@ -430,6 +473,64 @@ static void bench_drift(void)
 	put_fixed("drift_ppm", drift * 1000000, want);
 	put_vm(&d, counted);
 	printf("\n");
+}
+
+/* ---- the PIT ------------------------------------------------------------------------------- */
+
+/*
+ * TSC ticks from the count's start to OUT0's k-th rising edge: in mode 2 OUT0 rises as the count
+ * reloads, every PIT_COUNT PIT ticks (82C54 datasheet, "Mode 2"), and PIT tick d comes at the
+ * first TSC by which d ticks have passed. Exact: k * PIT_COUNT * pit_tsc_hz stays below 2^64.
+ */
+static uint64_t pit_edge(uint32_t k)
+{
+	return div_u64_u32((uint64_t)k * PIT_COUNT * pit_tsc_hz + PIT_HZ - 1, PIT_HZ);
+}
+
+/*
+ * The drift figures of bench_drift() for IRQ0, and the latency of the first nr_samples
+ * interrupts from their edges. The start is the TSC read before the count's second byte; under
+ * tickvisor the vPIT starts counting when it handles that write's exit, so its cost is in every
+ * latency (as with the one-shot TMICT write), and cancels out of the drift.
+ */
+static void bench_pit(void)
+{
+	uint32_t n = quick ? QUICK_PIT_PERIODS : PIT_PERIODS, counted, i;
+	uint8_t apic_id = (uint8_t)(apic_read(APIC_ID) >> 24);
+	uint64_t t0, end, want;
+	struct vm_delta d;
+	int64_t drift = 0;
+
+	tt_timer_stop();
+	irqs_reset(2 * n, n);
+	idt_set_handler(PIT_VECTOR, pit_isr);
+	ioapic_route(PIT_IRQ0_GSI, PIT_VECTOR, apic_id);
+	stats_begin();
+	t0 = pit_ch0_rate(PIT_COUNT);
+	end = t0 + pit_edge(n) + pit_edge(1) / 2;
+	tt_wait_until(end);
+	counted = tt_nr_irqs;
+	tt_wait_irqs(n, end + lost_after);
+	stats_end(&d);
+	ioapic_mask(PIT_IRQ0_GSI);
+	pit_ch0_stop();
+	if (tt_nr_irqs < nr_samples)
+		lost("pit", tt_nr_irqs, n);
+	want = pit_edge(n) - pit_edge(1);
+	if (mark_tsc)
+		drift = (int64_t)(mark_tsc - irq_tsc[0]) - (int64_t)want;
+	printf("BENCH: metric=pit hz=%u count=%u periods=%u period_tsc=%llu tsc_hz=%llu "
+	       "rate=%s counted=%u tick_error=%d", (PIT_HZ + PIT_COUNT / 2) / PIT_COUNT, PIT_COUNT,
+	       n, pit_edge(1), pit_tsc_hz, pit_rate_source, counted, (int32_t)(counted - n));
+	put_fixed("tick_ppm", ((int64_t)counted - n) * 1000000, n);
+	printf(" nth=%u span_tsc=%llu expected_tsc=%llu drift_tsc=%lld", mark_tsc != 0,
+	       mark_tsc ? mark_tsc - irq_tsc[0] : 0, want, drift);
+	put_fixed("drift_ppm", drift * 1000000, want);
+	put_vm(&d, counted);
+	printf("\n");
+	for (i = 0; i < nr_samples; i++)
+		lat[i] = clamp_s32((int64_t)(irq_tsc[i] - t0 - pit_edge(i + 1)));
+	report_latency("pit", nr_samples, &d, counted);
 }
 
 /* ---- overhead ------------------------------------------------------------------------------- */
@@ -586,6 +687,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	bench_periodic("periodic-div1", APIC_TDCR_DIV1, 1);
 	bench_periodic("periodic-div16", APIC_TDCR_DIV16, 16);
 	bench_drift();
+	bench_pit();
 	bench_overhead();
 	bench_prog_all("xapic");
 	if (apic_has_x2apic()) {
