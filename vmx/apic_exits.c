@@ -9,14 +9,15 @@
 #include "arch/x86/log.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/platform.h"
-#include "vlapic/mmio_decode.h"
+#include "arch/x86/ratelimit.h"
+#include "arch/x86/trap.h"
+#include "vlapic/apic_regs.h"
 #include "vlapic/vlapic.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/chipset_glue.h"
 #include "vmx/deadlines.h"
 #include "vmx/exit.h"
 #include "vmx/intr_deliver.h"
-#include "vmx/guest_mem.h"
 #include "vmx/vmx_ops.h"
 
 /* APIC-access exit qualification (SDM 28.2.1, table 28-6) */
@@ -24,8 +25,6 @@
 #define APIC_ACCESS_TYPE(q)	(((q) >> 12) & 0xf)
 #define APIC_ACCESS_READ	0	/* linear access for a data read */
 #define APIC_ACCESS_WRITE	1	/* linear access for a data write */
-
-#define AR_L			(1u << 13)	/* CS.L: 64-bit code */
 
 enum vcpu_action handle_preemption_timer(struct vcpu *v)
 {
@@ -80,46 +79,26 @@ enum vcpu_action handle_apic_write(struct vcpu *v)
 }
 
 /*
- * A fault-like APIC-access exit: RIP is at the instruction. Decode it from guest memory
- * (the instruction-length field is undefined for this exit), perform the access on the vLAPIC
- * and step over it. An instruction the decoder does not know is a diagnostic and a stop: a
- * wrong emulation would corrupt the guest silently.
+ * A fault-like APIC-access exit: RIP is at the instruction, which apic_mmio.c decodes from guest
+ * memory (the instruction-length field is undefined for this exit) and executes. An access that
+ * is no data read or write (an instruction fetch from the page, a guest-physical access of event
+ * delivery or a page walk: table 28-6) has no register semantics: #UD, as for an instruction
+ * that can't be emulated, and a rate-limited line; the run goes on.
  */
 enum vcpu_action handle_apic_access(struct vcpu *v)
 {
+	static uint64_t odd;
 	uint64_t q = v->exit_qual;
-	uint32_t offset = APIC_ACCESS_OFFSET(q), val;
-	uint64_t rip = vmread(VMCS_GUEST_RIP);
-	bool long64 = (vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L);
-	uint8_t bytes[15];
-	unsigned int n = guest_read_linear(v, vmread(VMCS_GUEST_CS_BASE) + rip, bytes,
-					   sizeof(bytes));
-	struct vlapic_mmio_insn insn;
-	enum vlapic_decode_error err;
 
 	if (APIC_ACCESS_TYPE(q) != APIC_ACCESS_READ && APIC_ACCESS_TYPE(q) != APIC_ACCESS_WRITE) {
-		pr_err("APIC access of type %lu (not a data read or write) at offset %#x\n",
-		       APIC_ACCESS_TYPE(q), offset);
-		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
+		if (ratelimit_report(++odd))
+			pr_warn("vlapic: APIC access of type %lu (not a data read or write) at "
+				"offset %#x: #UD (%lu so far)\n", APIC_ACCESS_TYPE(q),
+				APIC_ACCESS_OFFSET(q), odd);
+		vcpu_inject_exception(v, VEC_UD, false, 0);
+		return VCPU_RESUME;
 	}
-	err = vlapic_mmio_decode(bytes, n, long64 ? VLAPIC_CPU_LONG64 : VLAPIC_CPU_PROT32, &insn);
-	if (err != VLAPIC_DECODE_OK) {
-		pr_err("xAPIC access at offset %#x by an instruction tickvisor can't emulate: %s\n",
-		       offset, vlapic_mmio_decode_strerror(err));
-		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
-	}
-	if (insn.write) {
-		val = insn.has_imm ? insn.imm : (uint32_t)guest_gpr_read(v, insn.reg);
-		vlapic_mmio_write(&glue.lapic, offset, val);
-	} else {
-		vlapic_mmio_read(&glue.lapic, offset, &val);
-		/* a 32-bit load zero-extends into the 64-bit register (SDM vol. 1 3.4.1.1) */
-		guest_gpr_write(v, insn.reg, val);
-	}
-	vmwrite(VMCS_GUEST_RIP, rip + insn.len);
-	return VCPU_RESUME;
+	return apic_mmio_emulate(v, VLAPIC_BASE_DEFAULT, APIC_ACCESS_OFFSET(q));
 }
 
 /*

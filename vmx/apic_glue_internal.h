@@ -11,6 +11,7 @@
 
 #include "vlapic/vlapic.h"
 #include "vmx/apic_glue.h"
+#include "vmx/vcpu.h"
 
 struct apic_glue {
 	struct vlapic lapic;
@@ -34,5 +35,12 @@ extern struct apic_glue glue;
 
 /* apic_base_switch.c: vlapic_ops.apic_base_changed */
 bool apic_base_switch(void *ctx, enum vlapic_mode mode, uint64_t base);
+
+/*
+ * apic_mmio.c: emulates the instruction at guest RIP whose memory operand is at `offset` on the
+ * xAPIC page, which the guest sees at `apic_gpa`; RIP moves past it (or stays, for a REP string
+ * with iterations left). What it can't emulate raises #UD in the guest.
+ */
+enum vcpu_action apic_mmio_emulate(struct vcpu *v, uint64_t apic_gpa, uint32_t offset);
 
 #endif
