@@ -62,6 +62,14 @@ void vlapic_apic_write(struct vlapic *v, uint32_t offset)
 		vlapic_regs_reset(v);
 		return;
 	}
+	/*
+	 * A write narrower than 32 bits, or not at the register's start, that the CPU virtualized
+	 * (SDM 29.4.3.1 only asks the offset to lie in a register) exits with its own offset; the
+	 * page already holds the bytes merged into the register, which is then what was written,
+	 * as KVM's APIC-write path takes it. (Without APIC-register virtualization such a write is
+	 * an APIC-access exit, and vlapic_mmio_write_bytes drops it, as KVM drops it.)
+	 */
+	offset &= ~0xfu;
 	if (!(vlapic_reg_access(offset) & (x2apic ? VLAPIC_X2APIC_W : VLAPIC_XAPIC_W))) {
 		vlapic_log(v, VLAPIC_LOG_ERROR, "unexpected APIC-write exit at 0x%x", offset);
 		return;

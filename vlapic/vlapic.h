@@ -281,7 +281,9 @@ bool vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t val);
  * zeroes in bytes 4-15, so a byte or word read gives the register's byte lanes. A write that
  * is not 32 bits wide at a register's offset is dropped with a (rate-limited) line, as KVM
  * drops it: SDM 11.4.1 defines only aligned 32-bit accesses, and merging a part into the
- * register would act on a value the guest never wrote whole (an ICR send, an EOI).
+ * register would act on a value the guest never wrote whole (an ICR send, an EOI). (With
+ * APIC-register virtualization the CPU merges such a write into the page itself before its
+ * APIC-write exit: vlapic_apic_write then takes the merged register, as KVM does.)
  */
 uint64_t vlapic_mmio_read_bytes(struct vlapic *v, uint32_t offset, unsigned int size);
 void vlapic_mmio_write_bytes(struct vlapic *v, uint32_t offset, unsigned int size, uint64_t val);

@@ -153,6 +153,28 @@ static void sub_dword_writes_dropped(void **state)
 	machine_free(m);
 }
 
+/*
+ * With APIC-register virtualization the CPU merges a byte write into the page and exits with
+ * the byte's offset: the register takes the merged value (it logged an ERROR before)
+ */
+static void apic_write_exit_of_a_byte(void **state)
+{
+	struct machine *m = machine_new();
+	unsigned int logs;
+
+	(void)state;
+	fake_write(m->f, 0xd0, 0x01000000);			/* LDR */
+	logs = m->f->log_calls;
+	m->f->page[0xd0 / 4] = 0x07000000;			/* the CPU stored byte 3 */
+	vlapic_apic_write(&m->f->v, 0xd3);
+	assert_int_equal(fake_read(m->f, 0xd0), 0x07000000);
+	assert_int_equal(m->f->log_calls, logs);
+	m->f->page[0xd0 / 4] = 0x07000012;			/* bits 23:0 are reserved */
+	vlapic_apic_write(&m->f->v, 0xd0);
+	assert_int_equal(fake_read(m->f, 0xd0), 0x07000000);
+	machine_free(m);
+}
+
 /* MOV of every width, MOVZX/MOVSX, XCHG on a register */
 static void loads_stores_xchg(void **state)
 {
@@ -385,6 +407,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(byte_lanes),
 		cmocka_unit_test(sub_dword_writes_dropped),
+		cmocka_unit_test(apic_write_exit_of_a_byte),
 		cmocka_unit_test(loads_stores_xchg),
 		cmocka_unit_test(read_modify_write),
 		cmocka_unit_test(alu_flags),
