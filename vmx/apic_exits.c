@@ -107,6 +107,21 @@ enum vcpu_action handle_apic_access(struct vcpu *v)
  * and while nothing is deliverable it puts the host to sleep on its own LAPIC timer, which the
  * vLAPIC timer moves to for the duration (vlapic_vcpu_blocking). On wake-up, back to hv.
  */
+/*
+ * A halted guest with interrupts enabled and no wake source left: no timer armed, no device
+ * line forwarded. The CPU would sleep for good; the run ends with the diagnostic (once: the
+ * run stops, so a guest can't repeat it).
+ */
+static enum vcpu_action never_wakes(struct vcpu *v, uint64_t now)
+{
+	deadlines_blocking(false, now);
+	vlapic_vcpu_unblocking(&glue.lapic);
+	pr_err("guest halted with interrupts enabled but no timer armed and no interrupt "
+	       "source: it can never wake\n");
+	vcpu_dump(v);
+	return vcpu_stop(v, EXIT_FAILURE_CODE);
+}
+
 enum vcpu_action handle_hlt(struct vcpu *v)
 {
 	struct vlapic *l = &glue.lapic;
@@ -123,20 +138,18 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 	}
 	vlapic_vcpu_blocking(l, v->exit_tsc);
 	deadlines_blocking(true, v->exit_tsc);
-	if (!deadlines_sw_armed() && !chipset_glue_can_wake()) {
-		deadlines_blocking(false, v->exit_tsc);
-		vlapic_vcpu_unblocking(l);
-		pr_err("guest halted with interrupts enabled but no timer armed and no interrupt "
-		       "source: it can never wake\n");
-		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
-	}
+	if (!deadlines_sw_armed() && !chipset_glue_can_wake())
+		return never_wakes(v, v->exit_tsc);
 	while (!intr_deliver_wakes(true)) {
 		sti_hlt();	/* the host timer or a forwarded device line ends the sleep */
 		cli();
 		deadlines_check(rdtsc());
+		/*
+		 * A timer that expired masked delivered nothing and is disarmed now (issue 11,
+		 * 9b): with no device line either, the HLT can't complete, as before the sleep.
+		 */
 		if (!deadlines_sw_armed() && !chipset_glue_can_wake() && !intr_deliver_wakes(true))
-			break;	/* the timers were disarmed meanwhile: nothing left to wait for */
+			return never_wakes(v, rdtsc());
 	}
 	deadlines_blocking(false, rdtsc());
 	vlapic_vcpu_unblocking(l);
