@@ -26,6 +26,10 @@
 #define APIC_ACCESS_READ	0	/* linear access for a data read */
 #define APIC_ACCESS_WRITE	1	/* linear access for a data write */
 
+/* EPT-violation exit qualification (SDM 28.2.1, table 28-7) */
+#define EPT_QUAL_FETCH		(1ull << 2)	/* an instruction fetch */
+#define EPT_QUAL_DATA		(3ull << 7)	/* linear address valid, the access was to it */
+
 enum vcpu_action handle_preemption_timer(struct vcpu *v)
 {
 	(void)v;
@@ -99,6 +103,34 @@ enum vcpu_action handle_apic_access(struct vcpu *v)
 		return VCPU_RESUME;
 	}
 	return apic_mmio_emulate(v, VLAPIC_BASE_DEFAULT, APIC_ACCESS_OFFSET(q));
+}
+
+/*
+ * An EPT violation on the page of a relocated xAPIC or on the default base it left
+ * (apic_base_switch.c). Like the APIC-access exit it is fault-like (SDM 28.2.1: RIP at the
+ * instruction); only a data access by an instruction at a linear address has register semantics
+ * (qualification bits 7 and 8 set, bit 2 clear: table 28-7), anything else (a fetch, a page walk
+ * or event delivery touching the page) is #UD as in handle_apic_access.
+ */
+bool apic_glue_ept_violation(struct vcpu *v, uint64_t gpa, enum vcpu_action *act)
+{
+	static uint64_t odd;
+	uint64_t page = gpa & ~0xfffull, q = v->exit_qual;
+
+	if (!glue.relocated || (page != glue.xapic_gpa && page != VLAPIC_BASE_DEFAULT))
+		return false;
+	if ((q & EPT_QUAL_FETCH) || (q & EPT_QUAL_DATA) != EPT_QUAL_DATA) {
+		if (ratelimit_report(++odd))
+			pr_warn("vlapic: access at %#lx, not a data read or write (EPT violation "
+				"qualification %#lx): #UD (%lu so far)\n", gpa, q, odd);
+		vcpu_inject_exception(v, VEC_UD, false, 0);
+		*act = VCPU_RESUME;
+	} else if (page == glue.xapic_gpa) {
+		*act = apic_mmio_emulate(v, page, (uint32_t)(gpa & 0xfff));
+	} else {
+		*act = apic_mmio_open_bus(v, page, (uint32_t)(gpa & 0xfff));
+	}
+	return true;
 }
 
 /*

@@ -32,20 +32,35 @@ struct access {
 	struct vcpu *v;
 	uint32_t offset;		/* the operand that exited, on the APIC page */
 	uint64_t apic_gpa;		/* where the APIC page is */
+	bool open_bus;			/* nothing answers on that page (apic_mmio_open_bus) */
 };
+
+/* A read of the page at offset: the vLAPIC's bytes, or all ones where nothing answers */
+static uint64_t page_read(struct access *a, uint32_t offset, unsigned int size)
+{
+	if (a->open_bus)
+		return size >= 8 ? ~0ull : (1ull << (8 * size)) - 1;
+	return vlapic_mmio_read_bytes(&glue.lapic, offset, size);
+}
+
+static void page_write(struct access *a, uint32_t offset, unsigned int size, uint64_t val)
+{
+	if (!a->open_bus)
+		vlapic_mmio_write_bytes(&glue.lapic, offset, size, val);
+}
 
 static uint64_t operand_read(void *ctx, unsigned int size)
 {
 	struct access *a = ctx;
 
-	return vlapic_mmio_read_bytes(&glue.lapic, a->offset, size);
+	return page_read(a, a->offset, size);
 }
 
 static void operand_write(void *ctx, unsigned int size, uint64_t val)
 {
 	struct access *a = ctx;
 
-	vlapic_mmio_write_bytes(&glue.lapic, a->offset, size, val);
+	page_write(a, a->offset, size, val);
 }
 
 /* One string element: on the APIC page, or in guest RAM (split bytewise across a page end) */
@@ -71,9 +86,9 @@ static bool linear_access(struct access *a, uint64_t la, unsigned int size, bool
 		return false;
 	if ((gpa & ~PAGE_MASK) == a->apic_gpa) {
 		if (write)
-			vlapic_mmio_write_bytes(&glue.lapic, gpa & PAGE_MASK, size, *val);
+			page_write(a, gpa & PAGE_MASK, size, *val);
 		else
-			*val = vlapic_mmio_read_bytes(&glue.lapic, gpa & PAGE_MASK, size);
+			*val = page_read(a, gpa & PAGE_MASK, size);
 		return true;
 	}
 	if (write)
@@ -122,14 +137,13 @@ static void refuse(struct vcpu *v, uint32_t offset, const char *why, uint8_t vec
 	vcpu_inject_exception(v, vector, vector == VEC_GP, 0);
 }
 
-enum vcpu_action apic_mmio_emulate(struct vcpu *v, uint64_t apic_gpa, uint32_t offset)
+static enum vcpu_action emulate(struct vcpu *v, struct access *a)
 {
 	uint64_t rip = vmread(VMCS_GUEST_RIP);
 	bool long64 = (vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L);
 	uint8_t bytes[VLAPIC_INSN_MAX];
 	unsigned int n = guest_read_linear(v, vmread(VMCS_GUEST_CS_BASE) + rip, bytes,
 					   sizeof(bytes));
-	struct access a = { v, offset, apic_gpa };
 	struct vlapic_emul_cpu cpu;
 	struct vlapic_mmio_insn insn;
 	enum vlapic_decode_error err;
@@ -137,16 +151,16 @@ enum vcpu_action apic_mmio_emulate(struct vcpu *v, uint64_t apic_gpa, uint32_t o
 
 	err = vlapic_mmio_decode(bytes, n, long64 ? VLAPIC_CPU_LONG64 : VLAPIC_CPU_PROT32, &insn);
 	if (err != VLAPIC_DECODE_OK) {
-		refuse(v, offset, vlapic_mmio_decode_strerror(err), VEC_UD);
+		refuse(v, a->offset, vlapic_mmio_decode_strerror(err), VEC_UD);
 		return VCPU_RESUME;
 	}
 	for (unsigned int r = 0; r < 16; r++)
 		cpu.gpr[r] = guest_gpr_read(v, r);
 	cpu.rflags = vmread(VMCS_GUEST_RFLAGS);
 	read_segments(&cpu, long64);
-	res = vlapic_mmio_emulate(&insn, &cpu, &ops, &a);
+	res = vlapic_mmio_emulate(&insn, &cpu, &ops, a);
 	if (res == VLAPIC_EMUL_FAULT) {
-		refuse(v, offset, "a string operand is neither RAM nor the APIC page", VEC_GP);
+		refuse(v, a->offset, "a string operand is neither RAM nor the APIC page", VEC_GP);
 		return VCPU_RESUME;
 	}
 	for (unsigned int r = 0; r < 16; r++)
@@ -155,4 +169,18 @@ enum vcpu_action apic_mmio_emulate(struct vcpu *v, uint64_t apic_gpa, uint32_t o
 	if (res == VLAPIC_EMUL_NEXT)
 		vmwrite(VMCS_GUEST_RIP, rip + insn.len);
 	return VCPU_RESUME;
+}
+
+enum vcpu_action apic_mmio_emulate(struct vcpu *v, uint64_t apic_gpa, uint32_t offset)
+{
+	struct access a = { v, offset, apic_gpa, false };
+
+	return emulate(v, &a);
+}
+
+enum vcpu_action apic_mmio_open_bus(struct vcpu *v, uint64_t page_gpa, uint32_t offset)
+{
+	struct access a = { v, offset, page_gpa, true };
+
+	return emulate(v, &a);
 }
