@@ -89,8 +89,8 @@ bool apic_base_switch(void *ctx, enum vlapic_mode mode, uint64_t base)
 	if (!relocate(mode, base)) {
 		/* the guest may try it at will: rate-limited (arch/x86/ratelimit.h) */
 		if (ratelimit_report(++refused))
-			pr_warn("vlapic: no memory to move the xAPIC to %#lx: #GP (%lu so far)\n",
-				base, refused);
+			pr_warn("vlapic: no memory to move the xAPIC to %#lx: #GP (%lu suppressed "
+				"before this line)\n", base, ratelimit_suppressed(refused));
 		return false;
 	}
 	proc2 &= ~(PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_VIRTUALIZE_X2APIC);

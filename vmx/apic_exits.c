@@ -97,8 +97,9 @@ enum vcpu_action handle_apic_access(struct vcpu *v)
 	if (APIC_ACCESS_TYPE(q) != APIC_ACCESS_READ && APIC_ACCESS_TYPE(q) != APIC_ACCESS_WRITE) {
 		if (ratelimit_report(++odd))
 			pr_warn("vlapic: APIC access of type %lu (not a data read or write) at "
-				"offset %#x: #UD (%lu so far)\n", APIC_ACCESS_TYPE(q),
-				APIC_ACCESS_OFFSET(q), odd);
+				"offset %#x: #UD (%lu suppressed before this line)\n",
+				APIC_ACCESS_TYPE(q), APIC_ACCESS_OFFSET(q),
+				ratelimit_suppressed(odd));
 		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return VCPU_RESUME;
 	}
@@ -122,7 +123,8 @@ bool apic_glue_ept_violation(struct vcpu *v, uint64_t gpa, enum vcpu_action *act
 	if ((q & EPT_QUAL_FETCH) || (q & EPT_QUAL_DATA) != EPT_QUAL_DATA) {
 		if (ratelimit_report(++odd))
 			pr_warn("vlapic: access at %#lx, not a data read or write (EPT violation "
-				"qualification %#lx): #UD (%lu so far)\n", gpa, q, odd);
+				"qualification %#lx): #UD (%lu suppressed before this line)\n",
+				gpa, q, ratelimit_suppressed(odd));
 		vcpu_inject_exception(v, VEC_UD, false, 0);
 		*act = VCPU_RESUME;
 	} else if (page == glue.xapic_gpa) {

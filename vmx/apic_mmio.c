@@ -132,8 +132,8 @@ static void refuse(struct vcpu *v, uint32_t offset, const char *why, uint8_t vec
 
 	if (ratelimit_report(++count))
 		pr_warn("vlapic: xAPIC access at offset %#x by an instruction tickvisor can't "
-			"emulate (%s): %s (%lu so far)\n", offset, why,
-			vector == VEC_UD ? "#UD" : "#GP", count);
+			"emulate (%s): %s (%lu suppressed before this line)\n", offset, why,
+			vector == VEC_UD ? "#UD" : "#GP", ratelimit_suppressed(count));
 	vcpu_inject_exception(v, vector, vector == VEC_GP, 0);
 }
 
