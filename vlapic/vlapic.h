@@ -68,6 +68,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vlapic/timer_config.h"
+
 /* IA32_APIC_BASE states (SDM 11.12.5 figure 11-31) */
 enum vlapic_mode {
 	VLAPIC_MODE_DISABLED,		/* EN = 0: no APIC at all */
@@ -81,19 +83,6 @@ enum vlapic_log_level {
 	VLAPIC_LOG_WARN,		/* the guest did something odd or unsupported */
 	VLAPIC_LOG_INFO,		/* a fact worth a line in a normal run */
 	VLAPIC_LOG_DEBUG,		/* ignored accesses, spurious EOIs, the minimum period */
-};
-
-/* Where timer expiries come from (boot option timer=hv|sw) */
-enum vlapic_timer_backend {
-	VLAPIC_TIMER_HV,		/* VMX-preemption timer; sw while halted or out of range */
-	VLAPIC_TIMER_SW,		/* the host LAPIC timer only */
-};
-
-/* Boot option timer_advance=off|auto|<ns> */
-enum vlapic_advance_mode {
-	VLAPIC_ADVANCE_OFF,		/* arm the backend at the deadline itself */
-	VLAPIC_ADVANCE_FIXED,		/* arm it advance_ns early */
-	VLAPIC_ADVANCE_AUTO,		/* start at advance_ns, follow the measured exit cost */
 };
 
 /* Bound of the automatic advance when vlapic_config.advance_max_ns is 0 */
