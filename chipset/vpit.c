@@ -99,6 +99,8 @@ bool vpit_init(struct vpit *p, const struct vpit_config *cfg, const struct vpit_
 		return false;
 	*p = (struct vpit){ .ops = ops, .ctx = ctx, .cfg = *cfg, .epoch = now, .last_now = now };
 	p->min_period = vpit_mul_div(cfg->min_period_us, cfg->tsc_hz, 1000000);
+	if (p->min_period < vpit_mul_div(VPIT_PERIOD_FLOOR_NS, cfg->tsc_hz, 1000000000))
+		p->min_period = vpit_mul_div(VPIT_PERIOD_FLOOR_NS, cfg->tsc_hz, 1000000000);
 	for (int i = 0; i < VPIT_CHANNELS; i++) {
 		struct vpit_channel *c = &p->ch[i];
 

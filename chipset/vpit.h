@@ -72,6 +72,12 @@
 #include <stdint.h>
 
 #define VPIT_HZ			1193182u	/* see "Clock" above */
+/*
+ * The shortest channel-0 period whatever min_period_us says (0 included), the vLAPIC's floor
+ * (VLAPIC_PERIOD_FLOOR_NS): a period below an exit's cost would keep every entry exiting. Only
+ * a count of 1 (0.84 us) is below it.
+ */
+#define VPIT_PERIOD_FLOOR_NS	1000u
 
 /* I/O ports (IBM PC/AT) */
 #define VPIT_PORT_CH0		0x40	/* counter 0: IRQ0 */
@@ -91,7 +97,7 @@ enum vpit_log_level {
 
 struct vpit_config {
 	uint64_t tsc_hz;		/* host TSC frequency; 1 MHz to 2^56 Hz */
-	uint32_t min_period_us;		/* shortest channel-0 period in modes 2/3; 0 = no limit */
+	uint32_t min_period_us;		/* shortest channel-0 period in modes 2/3; 0: the floor */
 	/*
 	 * Start as a PC BIOS leaves the PIT: channel 0 in mode 3 with count 65536, IRQ0 at
 	 * 18.2 Hz (what a guest sees natively after GRUB). Without it every channel starts as if
@@ -169,7 +175,7 @@ struct vpit {
 	const struct vpit_ops *ops;
 	void *ctx;
 	struct vpit_config cfg;
-	uint64_t min_period;		/* TSC ticks; 0 = no limit */
+	uint64_t min_period;		/* TSC ticks; at least VPIT_PERIOD_FLOOR_NS */
 	uint64_t epoch;			/* TSC at init: the refresh toggle's phase */
 	uint64_t last_now;
 	uint8_t port_b;			/* bits 3:0 of port 0x61 as written */

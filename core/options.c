@@ -28,7 +28,7 @@
 #define TRACE_MAX		4096
 
 /* Indexed by the enums of core/options.h. */
-static const char *const timer_names[] = { [TIMER_HV] = "hv", [TIMER_SW] = "sw" };
+static const char *const timer_names[] = { [VLAPIC_TIMER_HV] = "hv", [VLAPIC_TIMER_SW] = "sw" };
 static const char *const log_names[] = {
 	[LOG_ERROR] = "error", [LOG_WARN] = "warn", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
 };
@@ -99,7 +99,7 @@ static int parse_timer(const char *val, struct boot_options *o)
 
 	if (i < 0)
 		return -1;
-	o->timer = (enum timer_backend)i;
+	o->timer = (enum vlapic_timer_backend)i;
 	return 0;
 }
 
@@ -113,13 +113,13 @@ static int parse_advance(const char *val, struct boot_options *o)
 	uint64_t ns;
 
 	if (!strcmp(val, "auto")) {
-		o->advance_mode = ADVANCE_AUTO;
+		o->advance_mode = VLAPIC_ADVANCE_AUTO;
 	} else if (!strcmp(val, "off")) {
-		o->advance_mode = ADVANCE_OFF;
+		o->advance_mode = VLAPIC_ADVANCE_OFF;
 	} else {
 		if (parse_dec(val, strlen(val), ADVANCE_NS_MAX, &ns))
 			return -1;
-		o->advance_mode = ADVANCE_FIXED;
+		o->advance_mode = VLAPIC_ADVANCE_FIXED;
 		o->advance_ns = (uint32_t)ns;
 	}
 	return 0;
@@ -127,10 +127,10 @@ static int parse_advance(const char *val, struct boot_options *o)
 
 static void show_advance(const struct boot_options *o, struct text *t)
 {
-	if (o->advance_mode == ADVANCE_FIXED)
+	if (o->advance_mode == VLAPIC_ADVANCE_FIXED)
 		text_add(t, "%u", o->advance_ns);
 	else
-		text_add(t, "%s", o->advance_mode == ADVANCE_OFF ? "off" : "auto");
+		text_add(t, "%s", o->advance_mode == VLAPIC_ADVANCE_OFF ? "off" : "auto");
 }
 
 static int parse_min_period(const char *val, struct boot_options *o)
@@ -258,8 +258,8 @@ static const struct option_def option_defs[] = {
 
 void options_defaults(struct boot_options *o)
 {
-	o->timer = TIMER_HV;
-	o->advance_mode = ADVANCE_AUTO;
+	o->timer = VLAPIC_TIMER_HV;
+	o->advance_mode = VLAPIC_ADVANCE_AUTO;
 	o->advance_ns = 0;
 	o->min_period_us = 200;
 	o->log_level = LOG_INFO;

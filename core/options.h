@@ -27,19 +27,9 @@
 #include <stdint.h>
 
 #include "arch/x86/log.h"
+#include "vlapic/timer_config.h"
 
 #define OPTIONS_MAX_WORD	128
-
-enum timer_backend {
-	TIMER_HV,	/* VMX-preemption timer */
-	TIMER_SW,	/* host LAPIC one-shot */
-};
-
-enum advance_mode {
-	ADVANCE_AUTO,	/* calibrated at boot */
-	ADVANCE_OFF,
-	ADVANCE_FIXED,	/* advance_ns */
-};
 
 /* An exception the hypervisor takes on purpose (core/crash.c), by its mnemonic. */
 enum crash_kind {
@@ -53,9 +43,9 @@ enum crash_kind {
 };
 
 struct boot_options {
-	enum timer_backend timer;
-	enum advance_mode advance_mode;
-	uint32_t advance_ns;		/* meaningful for ADVANCE_FIXED only */
+	enum vlapic_timer_backend timer;
+	enum vlapic_advance_mode advance_mode;
+	uint32_t advance_ns;		/* meaningful for VLAPIC_ADVANCE_FIXED only */
 	uint32_t min_period_us;
 	enum log_level log_level;
 	uint64_t guest_mem_bytes;

@@ -62,6 +62,14 @@ void vlapic_apic_write(struct vlapic *v, uint32_t offset)
 		vlapic_regs_reset(v);
 		return;
 	}
+	/*
+	 * A write narrower than 32 bits, or not at the register's start, that the CPU virtualized
+	 * (SDM 29.4.3.1 only asks the offset to lie in a register) exits with its own offset; the
+	 * page already holds the bytes merged into the register, which is then what was written,
+	 * as KVM's APIC-write path takes it. (Without APIC-register virtualization such a write is
+	 * an APIC-access exit, and vlapic_mmio_write_bytes drops it, as KVM drops it.)
+	 */
+	offset &= ~0xfu;
 	if (!(vlapic_reg_access(offset) & (x2apic ? VLAPIC_X2APIC_W : VLAPIC_XAPIC_W))) {
 		vlapic_log(v, VLAPIC_LOG_ERROR, "unexpected APIC-write exit at 0x%x", offset);
 		return;
@@ -69,4 +77,33 @@ void vlapic_apic_write(struct vlapic *v, uint32_t offset)
 	if (!vlapic_reg_write(v, offset, vlapic_get_reg(v, offset)))
 		vlapic_log(v, VLAPIC_LOG_WARN, "APIC-write of 0x%x at 0x%x refused",
 			   vlapic_get_reg(v, offset), offset);
+}
+
+uint64_t vlapic_mmio_read_bytes(struct vlapic *v, uint32_t offset, unsigned int size)
+{
+	uint32_t slot = ~0u, reg = 0;
+	uint64_t val = 0;
+
+	for (unsigned int i = 0; i < size && i < 8 && offset + i < 0x1000; i++) {
+		uint32_t off = offset + i;
+
+		if ((off & 0xf) >= 4)
+			continue;	/* bytes 4-15 of a slot: reserved, read as 0 */
+		if ((off & ~0xfu) != slot) {
+			slot = off & ~0xfu;
+			vlapic_mmio_read(v, slot, &reg);
+		}
+		val |= (uint64_t)((reg >> (8 * (off & 3))) & 0xff) << (8 * i);
+	}
+	return val;
+}
+
+void vlapic_mmio_write_bytes(struct vlapic *v, uint32_t offset, unsigned int size, uint64_t val)
+{
+	if (size == 4 && !(offset & 0xf)) {
+		vlapic_mmio_write(v, offset, (uint32_t)val);
+		return;
+	}
+	vlapic_log(v, VLAPIC_LOG_WARN, "%u-byte xAPIC write at 0x%x dropped: registers take "
+		   "aligned 32-bit writes", size, offset);
 }

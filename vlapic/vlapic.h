@@ -36,7 +36,8 @@
  *  - every VM exit, first: the host's handler of an acknowledged external interrupt, then
  *    vlapic_timer_check with the TSC the exit read (it is the preemption-timer exit's and the
  *    host timer interrupt's whole handler).
- *  - APIC-access exit: decode (mmio_decode.h), vlapic_mmio_read / vlapic_mmio_write, RIP += len.
+ *  - APIC-access exit: decode (mmio_decode.h), execute (mmio_emulate.h) with the operand on
+ *    vlapic_mmio_read_bytes / vlapic_mmio_write_bytes, RIP += len.
  *    APIC-write exit: vlapic_apic_write. RDMSR/WRMSR of our MSRs: vlapic_msr_read / _write,
  *    #GP on false. TPR-below-threshold exit: nothing beyond re-evaluating injection.
  *  - HLT exit: if vlapic_highest_pending() >= 0, vlapic_nmi_pending() or
@@ -67,6 +68,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vlapic/timer_config.h"
+
 /* IA32_APIC_BASE states (SDM 11.12.5 figure 11-31) */
 enum vlapic_mode {
 	VLAPIC_MODE_DISABLED,		/* EN = 0: no APIC at all */
@@ -80,19 +83,6 @@ enum vlapic_log_level {
 	VLAPIC_LOG_WARN,		/* the guest did something odd or unsupported */
 	VLAPIC_LOG_INFO,		/* a fact worth a line in a normal run */
 	VLAPIC_LOG_DEBUG,		/* ignored accesses, spurious EOIs, the minimum period */
-};
-
-/* Where timer expiries come from (boot option timer=hv|sw) */
-enum vlapic_timer_backend {
-	VLAPIC_TIMER_HV,		/* VMX-preemption timer; sw while halted or out of range */
-	VLAPIC_TIMER_SW,		/* the host LAPIC timer only */
-};
-
-/* Boot option timer_advance=off|auto|<ns> */
-enum vlapic_advance_mode {
-	VLAPIC_ADVANCE_OFF,		/* arm the backend at the deadline itself */
-	VLAPIC_ADVANCE_FIXED,		/* arm it advance_ns early */
-	VLAPIC_ADVANCE_AUTO,		/* start at advance_ns, follow the measured exit cost */
 };
 
 /* Bound of the automatic advance when vlapic_config.advance_max_ns is 0 */
@@ -274,6 +264,18 @@ uint64_t vlapic_timer_advance(const struct vlapic *v);
  */
 bool vlapic_mmio_read(struct vlapic *v, uint32_t offset, uint32_t *val);
 bool vlapic_mmio_write(struct vlapic *v, uint32_t offset, uint32_t val);
+/*
+ * An access of any width (1 to 8 bytes) at any page offset, as instructions other than a
+ * 32-bit MOV make them. Reads see each 16-byte slot as its 32-bit register in bytes 0-3 and
+ * zeroes in bytes 4-15, so a byte or word read gives the register's byte lanes. A write that
+ * is not 32 bits wide at a register's offset is dropped with a (rate-limited) line, as KVM
+ * drops it: SDM 11.4.1 defines only aligned 32-bit accesses, and merging a part into the
+ * register would act on a value the guest never wrote whole (an ICR send, an EOI). (With
+ * APIC-register virtualization the CPU merges such a write into the page itself before its
+ * APIC-write exit: vlapic_apic_write then takes the merged register, as KVM does.)
+ */
+uint64_t vlapic_mmio_read_bytes(struct vlapic *v, uint32_t offset, unsigned int size);
+void vlapic_mmio_write_bytes(struct vlapic *v, uint32_t offset, unsigned int size, uint64_t val);
 /*
  * Trap-like APIC-write exit (reason 56, SDM 29.4.3.3): the CPU has already stored the value at
  * `offset` in the page; act on it (TMICT arms the timer, EOI, ICR sends, ...) and leave the page

@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Following the guest's IA32_APIC_BASE (vlapic_ops.apic_base_changed): the secondary controls
- * that pick xAPIC MMIO or x2APIC MSR virtualization, and the x2APIC MSR intercepts.
+ * that pick xAPIC MMIO or x2APIC MSR virtualization, the x2APIC MSR intercepts, and where the
+ * xAPIC page is in the EPT.
  */
 #include "arch/x86/log.h"
 #include "arch/x86/ratelimit.h"
 #include "vlapic/apic_regs.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/caps.h"
+#include "vmx/ept.h"
 #include "vmx/msr_bitmap.h"
 #include "vmx/vcpu.h"
 #include "vmx/vmx_ops.h"
@@ -38,9 +40,43 @@ static void x2apic_intercepts(bool x2apic)
 }
 
 /*
+ * A relocated xAPIC (SDM 11.4.4: IA32_APIC_BASE moves the page) is served as KVM serves it: the
+ * APIC-access page stays at the default base in the EPT, so "virtualize APIC accesses" would
+ * catch the wrong page; it is off while the APIC is elsewhere, and the EPT leaves both pages
+ * unmapped. An access at the new base is an EPT violation that apic_exits.c emulates on the
+ * vLAPIC; one at the old base finds what a real processor finds there once its APIC moved away:
+ * nothing (an MMIO hole: reads all ones, writes dropped, apic_glue_ept_violation). Unmapping the
+ * old page matters: without APIC-access virtualization the APIC-access page would be plain
+ * memory that the guest reads and writes.
+ *
+ * Returns false, and changes nothing, when the EPT has no memory to split a 2 MiB mapping.
+ */
+static bool relocate(enum vlapic_mode mode, uint64_t base)
+{
+	bool moved = mode == VLAPIC_MODE_XAPIC && base != VLAPIC_BASE_DEFAULT;
+	uint64_t saved;
+
+	if (moved && glue.relocated && base == glue.xapic_gpa)
+		return true;
+	if (moved && !ept_unmap_4k(base, &saved))
+		return false;
+	if (glue.relocated)
+		ept_restore_4k(glue.xapic_gpa, glue.relocated_saved);
+	else if (moved && !ept_unmap_4k(VLAPIC_BASE_DEFAULT, &glue.default_saved)) {
+		ept_restore_4k(base, saved);
+		return false;
+	}
+	if (!moved && glue.relocated)
+		ept_restore_4k(VLAPIC_BASE_DEFAULT, glue.default_saved);
+	glue.relocated = moved;
+	glue.relocated_saved = moved ? saved : 0;
+	glue.xapic_gpa = moved ? base : VLAPIC_BASE_DEFAULT;
+	return true;
+}
+
+/*
  * SDM 29.2 / 27.2.1.1: "virtualize APIC accesses" (xAPIC MMIO) and "virtualize x2APIC mode"
- * exclude each other; pick by the guest's APIC mode. A relocated xAPIC base is refused: the
- * APIC-access page sits at the default base in the EPT.
+ * exclude each other; pick by the guest's APIC mode. Neither while the xAPIC is relocated.
  */
 bool apic_base_switch(void *ctx, enum vlapic_mode mode, uint64_t base)
 {
@@ -48,19 +84,19 @@ bool apic_base_switch(void *ctx, enum vlapic_mode mode, uint64_t base)
 	uint32_t proc2 = v->proc2;
 
 	(void)ctx;
-	static uint64_t moves;
+	static uint64_t refused;
 
-	if (mode == VLAPIC_MODE_XAPIC && base != VLAPIC_BASE_DEFAULT) {
+	if (!relocate(mode, base)) {
 		/* the guest may try it at will: rate-limited (arch/x86/ratelimit.h) */
-		if (ratelimit_report(++moves))
-			pr_warn("vlapic: the guest moved the xAPIC to %#lx: not supported, #GP "
-				"(%lu tries)\n", base, moves);
+		if (ratelimit_report(++refused))
+			pr_warn("vlapic: no memory to move the xAPIC to %#lx: #GP (%lu suppressed "
+				"before this line)\n", base, ratelimit_suppressed(refused));
 		return false;
 	}
 	proc2 &= ~(PROC2_VIRTUALIZE_APIC_ACCESSES | PROC2_VIRTUALIZE_X2APIC);
 	if (mode == VLAPIC_MODE_X2APIC)
 		proc2 |= vmx_caps.proc2 & PROC2_VIRTUALIZE_X2APIC;
-	else
+	else if (!glue.relocated)
 		proc2 |= PROC2_VIRTUALIZE_APIC_ACCESSES;
 	v->proc2 = proc2;
 	vmwrite(VMCS_PROC_CONTROLS2, proc2);

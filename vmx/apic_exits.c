@@ -9,14 +9,15 @@
 #include "arch/x86/log.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/platform.h"
-#include "vlapic/mmio_decode.h"
+#include "arch/x86/ratelimit.h"
+#include "arch/x86/trap.h"
+#include "vlapic/apic_regs.h"
 #include "vlapic/vlapic.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/chipset_glue.h"
 #include "vmx/deadlines.h"
 #include "vmx/exit.h"
 #include "vmx/intr_deliver.h"
-#include "vmx/guest_mem.h"
 #include "vmx/vmx_ops.h"
 
 /* APIC-access exit qualification (SDM 28.2.1, table 28-6) */
@@ -25,7 +26,9 @@
 #define APIC_ACCESS_READ	0	/* linear access for a data read */
 #define APIC_ACCESS_WRITE	1	/* linear access for a data write */
 
-#define AR_L			(1u << 13)	/* CS.L: 64-bit code */
+/* EPT-violation exit qualification (SDM 28.2.1, table 28-7) */
+#define EPT_QUAL_FETCH		(1ull << 2)	/* an instruction fetch */
+#define EPT_QUAL_DATA		(3ull << 7)	/* linear address valid, the access was to it */
 
 enum vcpu_action handle_preemption_timer(struct vcpu *v)
 {
@@ -80,46 +83,56 @@ enum vcpu_action handle_apic_write(struct vcpu *v)
 }
 
 /*
- * A fault-like APIC-access exit: RIP is at the instruction. Decode it from guest memory
- * (the instruction-length field is undefined for this exit), perform the access on the vLAPIC
- * and step over it. An instruction the decoder does not know is a diagnostic and a stop: a
- * wrong emulation would corrupt the guest silently.
+ * A fault-like APIC-access exit: RIP is at the instruction, which apic_mmio.c decodes from guest
+ * memory (the instruction-length field is undefined for this exit) and executes. An access that
+ * is no data read or write (an instruction fetch from the page, a guest-physical access of event
+ * delivery or a page walk: table 28-6) has no register semantics: #UD, as for an instruction
+ * that can't be emulated, and a rate-limited line; the run goes on.
  */
 enum vcpu_action handle_apic_access(struct vcpu *v)
 {
+	static uint64_t odd;
 	uint64_t q = v->exit_qual;
-	uint32_t offset = APIC_ACCESS_OFFSET(q), val;
-	uint64_t rip = vmread(VMCS_GUEST_RIP);
-	bool long64 = (vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L);
-	uint8_t bytes[15];
-	unsigned int n = guest_read_linear(v, vmread(VMCS_GUEST_CS_BASE) + rip, bytes,
-					   sizeof(bytes));
-	struct vlapic_mmio_insn insn;
-	enum vlapic_decode_error err;
 
 	if (APIC_ACCESS_TYPE(q) != APIC_ACCESS_READ && APIC_ACCESS_TYPE(q) != APIC_ACCESS_WRITE) {
-		pr_err("APIC access of type %lu (not a data read or write) at offset %#x\n",
-		       APIC_ACCESS_TYPE(q), offset);
-		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
+		if (ratelimit_report(++odd))
+			pr_warn("vlapic: APIC access of type %lu (not a data read or write) at "
+				"offset %#x: #UD (%lu suppressed before this line)\n",
+				APIC_ACCESS_TYPE(q), APIC_ACCESS_OFFSET(q),
+				ratelimit_suppressed(odd));
+		vcpu_inject_exception(v, VEC_UD, false, 0);
+		return VCPU_RESUME;
 	}
-	err = vlapic_mmio_decode(bytes, n, long64 ? VLAPIC_CPU_LONG64 : VLAPIC_CPU_PROT32, &insn);
-	if (err != VLAPIC_DECODE_OK) {
-		pr_err("xAPIC access at offset %#x by an instruction tickvisor can't emulate: %s\n",
-		       offset, vlapic_mmio_decode_strerror(err));
-		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
-	}
-	if (insn.write) {
-		val = insn.has_imm ? insn.imm : (uint32_t)guest_gpr_read(v, insn.reg);
-		vlapic_mmio_write(&glue.lapic, offset, val);
+	return apic_mmio_emulate(v, VLAPIC_BASE_DEFAULT, APIC_ACCESS_OFFSET(q));
+}
+
+/*
+ * An EPT violation on the page of a relocated xAPIC or on the default base it left
+ * (apic_base_switch.c). Like the APIC-access exit it is fault-like (SDM 28.2.1: RIP at the
+ * instruction); only a data access by an instruction at a linear address has register semantics
+ * (qualification bits 7 and 8 set, bit 2 clear: table 28-7), anything else (a fetch, a page walk
+ * or event delivery touching the page) is #UD as in handle_apic_access.
+ */
+bool apic_glue_ept_violation(struct vcpu *v, uint64_t gpa, enum vcpu_action *act)
+{
+	static uint64_t odd;
+	uint64_t page = gpa & ~0xfffull, q = v->exit_qual;
+
+	if (!glue.relocated || (page != glue.xapic_gpa && page != VLAPIC_BASE_DEFAULT))
+		return false;
+	if ((q & EPT_QUAL_FETCH) || (q & EPT_QUAL_DATA) != EPT_QUAL_DATA) {
+		if (ratelimit_report(++odd))
+			pr_warn("vlapic: access at %#lx, not a data read or write (EPT violation "
+				"qualification %#lx): #UD (%lu suppressed before this line)\n",
+				gpa, q, ratelimit_suppressed(odd));
+		vcpu_inject_exception(v, VEC_UD, false, 0);
+		*act = VCPU_RESUME;
+	} else if (page == glue.xapic_gpa) {
+		*act = apic_mmio_emulate(v, page, (uint32_t)(gpa & 0xfff));
 	} else {
-		vlapic_mmio_read(&glue.lapic, offset, &val);
-		/* a 32-bit load zero-extends into the 64-bit register (SDM vol. 1 3.4.1.1) */
-		guest_gpr_write(v, insn.reg, val);
+		*act = apic_mmio_open_bus(v, page, (uint32_t)(gpa & 0xfff));
 	}
-	vmwrite(VMCS_GUEST_RIP, rip + insn.len);
-	return VCPU_RESUME;
+	return true;
 }
 
 /*
@@ -128,6 +141,21 @@ enum vcpu_action handle_apic_access(struct vcpu *v)
  * and while nothing is deliverable it puts the host to sleep on its own LAPIC timer, which the
  * vLAPIC timer moves to for the duration (vlapic_vcpu_blocking). On wake-up, back to hv.
  */
+/*
+ * A halted guest with interrupts enabled and no wake source left: no timer armed, no device
+ * line forwarded. The CPU would sleep for good; the run ends with the diagnostic (once: the
+ * run stops, so a guest can't repeat it).
+ */
+static enum vcpu_action never_wakes(struct vcpu *v, uint64_t now)
+{
+	deadlines_blocking(false, now);
+	vlapic_vcpu_unblocking(&glue.lapic);
+	pr_err("guest halted with interrupts enabled but no timer armed and no interrupt "
+	       "source: it can never wake\n");
+	vcpu_dump(v);
+	return vcpu_stop(v, EXIT_FAILURE_CODE);
+}
+
 enum vcpu_action handle_hlt(struct vcpu *v)
 {
 	struct vlapic *l = &glue.lapic;
@@ -144,20 +172,18 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 	}
 	vlapic_vcpu_blocking(l, v->exit_tsc);
 	deadlines_blocking(true, v->exit_tsc);
-	if (!deadlines_sw_armed() && !chipset_glue_can_wake()) {
-		deadlines_blocking(false, v->exit_tsc);
-		vlapic_vcpu_unblocking(l);
-		pr_err("guest halted with interrupts enabled but no timer armed and no interrupt "
-		       "source: it can never wake\n");
-		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
-	}
+	if (!deadlines_sw_armed() && !chipset_glue_can_wake())
+		return never_wakes(v, v->exit_tsc);
 	while (!intr_deliver_wakes(true)) {
 		sti_hlt();	/* the host timer or a forwarded device line ends the sleep */
 		cli();
 		deadlines_check(rdtsc());
+		/*
+		 * A timer that expired masked delivered nothing and is disarmed now (issue 11,
+		 * 9b): with no device line either, the HLT can't complete, as before the sleep.
+		 */
 		if (!deadlines_sw_armed() && !chipset_glue_can_wake() && !intr_deliver_wakes(true))
-			break;	/* the timers were disarmed meanwhile: nothing left to wait for */
+			return never_wakes(v, rdtsc());
 	}
 	deadlines_blocking(false, rdtsc());
 	vlapic_vcpu_unblocking(l);

@@ -122,14 +122,12 @@ bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t vi
 		.maxphyaddr = guest_maxphyaddr(),
 		.tsc_hz = tsc_hz(),
 		.min_period_us = opts->min_period_us,
-		.backend = opts->timer == TIMER_SW ? VLAPIC_TIMER_SW : VLAPIC_TIMER_HV,
+		.backend = opts->timer,
 		/* vmcs.c enabled it for timer=hv where the CPU has it: then it is always usable */
 		.hv_available = v->pin & PIN_PREEMPTION_TIMER,
 		.hv_max_delta = hv_max,
-		.advance_mode = opts->advance_mode == ADVANCE_OFF ? VLAPIC_ADVANCE_OFF :
-				opts->advance_mode == ADVANCE_FIXED ? VLAPIC_ADVANCE_FIXED :
-				VLAPIC_ADVANCE_AUTO,
-		.advance_ns = opts->advance_mode == ADVANCE_FIXED ? opts->advance_ns : 0,
+		.advance_mode = opts->advance_mode,
+		.advance_ns = opts->advance_mode == VLAPIC_ADVANCE_FIXED ? opts->advance_ns : 0,
 	};
 
 	glue.vcpu = v;

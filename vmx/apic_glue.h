@@ -67,6 +67,12 @@ void apic_glue_cpuid_features(uint32_t *ecx);
 void apic_glue_cpuid_crystal(uint32_t *eax, uint32_t *ebx, uint32_t *ecx);
 uint64_t apic_glue_timer_hz(void);
 
+/*
+ * An EPT violation at `gpa`: when it is on the page of a relocated xAPIC, or on the default base
+ * it left, *act is what the emulated access leads to and the result is true.
+ */
+bool apic_glue_ept_violation(struct vcpu *v, uint64_t gpa, enum vcpu_action *act);
+
 /* MSRs of the vLAPIC (IA32_APIC_BASE, IA32_TSC_DEADLINE, x2APIC 0x800-0x8ff): false is #GP */
 bool apic_glue_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val);
 bool apic_glue_msr_write(struct vcpu *v, uint32_t msr, uint64_t val);

@@ -11,6 +11,7 @@
 
 #include "vlapic/vlapic.h"
 #include "vmx/apic_glue.h"
+#include "vmx/vcpu.h"
 
 struct apic_glue {
 	struct vlapic lapic;
@@ -23,6 +24,10 @@ struct apic_glue {
 	bool soft_nmi_blocked;	/* without vnmi: an injected NMI's handler may still run */
 	bool irq_dirty;		/* what to deliver may have changed since the last decision */
 	bool intr_status_stale;	/* SVI must be set from the page (IA32_APIC_BASE changed) */
+	bool relocated;		/* the xAPIC is away from its default base (apic_base_switch.c) */
+	uint64_t xapic_gpa;	/* while relocated: where the guest's xAPIC page is */
+	uint64_t relocated_saved;	/* the EPT entries that mapped the pages ept_unmap_4k took: */
+	uint64_t default_saved;		/* the one at the new base, the APIC-access page's */
 	uint32_t tpr_threshold;	/* as last written to the VMCS (vmcs.c starts it at 0) */
 	uint64_t eoi_exit[4];	/* the EOI-exit bitmap as last written (vmcs.c: 0) */
 	uint64_t timer_exits;	/* exits that fired the vLAPIC timer */
@@ -34,5 +39,17 @@ extern struct apic_glue glue;
 
 /* apic_base_switch.c: vlapic_ops.apic_base_changed */
 bool apic_base_switch(void *ctx, enum vlapic_mode mode, uint64_t base);
+
+/*
+ * apic_mmio.c: emulates the instruction at guest RIP whose memory operand is at `offset` on the
+ * xAPIC page, which the guest sees at `apic_gpa`; RIP moves past it (or stays, for a REP string
+ * with iterations left). What it can't emulate raises #UD in the guest.
+ */
+enum vcpu_action apic_mmio_emulate(struct vcpu *v, uint64_t apic_gpa, uint32_t offset);
+/*
+ * The same for an access at `offset` on the page at `page_gpa` where nothing answers (the default
+ * base after the xAPIC moved away): reads give all ones, writes are dropped.
+ */
+enum vcpu_action apic_mmio_open_bus(struct vcpu *v, uint64_t page_gpa, uint32_t offset);
 
 #endif

@@ -67,6 +67,7 @@ static void phys_irq(unsigned int line, void *ctx)
 
 static void op_line_wanted(void *ctx, unsigned int irq, bool wanted)
 {
+	static uint64_t refused;	/* the guest may unmask the line again and again */
 	unsigned int line = irq_line_of_isa(irq);
 
 	(void)ctx;
@@ -80,8 +81,9 @@ static void op_line_wanted(void *ctx, unsigned int irq, bool wanted)
 	isa_of_line[line] = irq;
 	if (irq_line_enable(line, phys_irq, NULL))
 		enabled |= (uint16_t)(1u << irq);
-	else
-		pr_warn("chipset: ISA IRQ%u can't be forwarded (host line %u)\n", irq, line);
+	else if (ratelimit_report(++refused))
+		pr_warn("chipset: ISA IRQ%u can't be forwarded (host line %u; %lu suppressed before "
+			"this line)\n", irq, line, ratelimit_suppressed(refused));
 }
 
 static void op_line_eoi(void *ctx, unsigned int irq)
@@ -97,7 +99,8 @@ static void op_log(void *ctx, const char *msg)
 
 	(void)ctx;
 	if (ratelimit_report(++n))
-		pr_warn("chipset: %s (message %lu)\n", msg, n);
+		pr_warn("chipset: %s (%lu suppressed before this line)\n", msg,
+			ratelimit_suppressed(n));
 }
 
 static const struct chipset_ops ops = {

@@ -7,6 +7,7 @@
 #include "vmx/caps.h"
 #include "vmx/ept.h"
 #include "vmx/mmio_dispatch.h"
+#include "vmx/vmx_ops.h"
 
 /* EPT paging-structure entry bits (SDM 29.3.2, tables 29-1 to 29-6) */
 #define EPT_R		(1ull << 0)
@@ -27,6 +28,7 @@
 #define XAPIC_GPA	0xfee00000ull
 
 static uint64_t *pml4;
+static uint64_t eptp;
 static bool oom;
 
 static uint64_t *table(uint64_t *parent, unsigned int idx)
@@ -183,7 +185,68 @@ uint64_t ept_build(uint64_t ram_hpa, uint64_t ram_size, uint64_t apic_access_hpa
 	map_mmio_holes(ram_size, host_map);
 	if (oom)
 		return 0;
-	return pa | EPTP_WALK_4 | EPTP_WB;
+	eptp = pa | EPTP_WALK_4 | EPTP_WB;
+	return eptp;
+}
+
+/* The next level's table under a present entry, or NULL: the walk of ept_unmap_4k allocates none */
+static uint64_t *next_table(uint64_t *parent, unsigned int idx)
+{
+	if (!parent || !(parent[idx] & EPT_RWX))
+		return NULL;
+	return (uint64_t *)(uintptr_t)(parent[idx] & EPT_ADDR);
+}
+
+/*
+ * A 2 MiB leaf becomes a page table of 512 4 KiB leaves with the same translation and attributes
+ * (SDM 29.3.2: the memory type and ignore-PAT bits mean the same in both; bit 7 is the large bit
+ * only in a PDE, ignored in a PTE).
+ */
+static bool split_2m(uint64_t *pde)
+{
+	uint64_t pa = pmm_alloc_page(), attrs = *pde & ~EPT_ADDR & ~EPT_LARGE;
+	uint64_t *pt = (uint64_t *)(uintptr_t)pa;
+
+	if (!pa)
+		return false;
+	for (unsigned int i = 0; i < 512; i++)
+		pt[i] = ((*pde & EPT_ADDR) + i * SIZE_4K) | attrs;
+	*pde = pa | EPT_RWX;
+	return true;
+}
+
+/*
+ * INVEPT of the single context (SDM 30.4.3.3): the EPT entry that changed may be cached for this
+ * EPTP, as a translation or as a paging-structure entry. One vCPU, one logical processor: no
+ * other CPU to shoot down.
+ */
+bool ept_unmap_4k(uint64_t gpa, uint64_t *saved)
+{
+	uint64_t *pd = next_table(next_table(pml4, (gpa >> 39) & 511), (gpa >> 30) & 511);
+	uint64_t *pde = pd ? &pd[(gpa >> 21) & 511] : NULL, *pt;
+
+	*saved = 0;
+	if (!pde || !(*pde & EPT_RWX))
+		return true;
+	if ((*pde & EPT_LARGE) && !split_2m(pde))
+		return false;
+	pt = next_table(pd, (gpa >> 21) & 511);
+	*saved = pt[(gpa >> 12) & 511];
+	pt[(gpa >> 12) & 511] = 0;
+	invept_single(eptp);
+	return true;
+}
+
+void ept_restore_4k(uint64_t gpa, uint64_t saved)
+{
+	uint64_t *pd = next_table(next_table(pml4, (gpa >> 39) & 511), (gpa >> 30) & 511);
+	uint64_t *pt = next_table(pd, (gpa >> 21) & 511);
+
+	/* ept_unmap_4k left the page table there whenever it saved an entry */
+	if (!saved || !pt)
+		return;
+	pt[(gpa >> 12) & 511] = saved;
+	invept_single(eptp);
 }
 
 void ept_describe_violation(uint64_t qual, char *buf, unsigned long len)

@@ -24,6 +24,16 @@
 uint64_t ept_build(uint64_t ram_hpa, uint64_t ram_size, uint64_t apic_access_hpa,
 		   const struct mb2_info *host_map);
 
+/*
+ * Takes the 4 KiB page at `gpa` out of the guest's address space, so that every access there is an
+ * EPT violation (a 2 MiB mapping around it is split into 4 KiB ones first), and invalidates the
+ * EPT's cached translations. *saved gets the entry that mapped the page, 0 where none did, for
+ * ept_restore_4k. false: no memory for the split; nothing changed.
+ */
+bool ept_unmap_4k(uint64_t gpa, uint64_t *saved);
+/* Maps the page at `gpa` again as ept_unmap_4k found it (`saved` 0: it stays unmapped). */
+void ept_restore_4k(uint64_t gpa, uint64_t saved);
+
 /* The EPT entry bits of an EPT-violation exit qualification, decoded (SDM 28.2.1, table 28-7). */
 void ept_describe_violation(uint64_t qual, char *buf, unsigned long len);
 

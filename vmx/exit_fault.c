@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Exits that end the guest: EPT violations outside what is mapped (those in MMIO that
- * tickvisor emulates go to vmx/mmio_dispatch instead), EPT misconfigurations, triple faults
- * and VM-entry failures. Each prints a diagnostic and stops with the failure
- * status; the hypervisor itself carries on to print its statistics and exit cleanly.
+ * Exits that end the guest: EPT violations outside what is mapped (those on a relocated xAPIC
+ * go to the vLAPIC's glue, those in MMIO that tickvisor emulates to vmx/mmio_dispatch instead),
+ * EPT misconfigurations, triple faults and VM-entry failures. Each prints a diagnostic and stops
+ * with the failure status; the hypervisor itself carries on to print its statistics and exit
+ * cleanly.
  */
 #include "arch/x86/log.h"
 #include "arch/x86/platform.h"
+#include "vmx/apic_glue.h"
 #include "vmx/ept.h"
 #include "vmx/exit.h"
 #include "vmx/mmio_dispatch.h"
@@ -18,8 +20,12 @@
 enum vcpu_action handle_ept_violation(struct vcpu *v)
 {
 	uint64_t gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	enum vcpu_action act;
 	char what[96];
 
+	/* the APIC's page first: a relocated xAPIC covers whatever else is there (SDM 11.4.4) */
+	if (apic_glue_ept_violation(v, gpa, &act))
+		return act;
 	if (mmio_dispatch_claims(gpa))
 		return mmio_dispatch_exit(v, gpa);
 	ept_describe_violation(v->exit_qual, what, sizeof(what));

@@ -127,8 +127,8 @@ static enum vcpu_action string_fault(struct vcpu *v, uint16_t port, uint64_t la)
 
 	if (ratelimit_report(++faults))
 		pr_warn("string I/O at port %#x with its memory operand at linear %#lx outside "
-			"guest RAM or not mapped: #GP to the guest (%lu so far)\n", port, la,
-			faults);
+			"guest RAM or not mapped: #GP to the guest (%lu suppressed before this "
+			"line)\n", port, la, ratelimit_suppressed(faults));
 	vcpu_inject_exception(v, VEC_GP, true, 0);
 	return VCPU_RESUME;
 }

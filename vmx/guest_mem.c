@@ -76,24 +76,38 @@ bool guest_linear_to_phys(struct vcpu *v, uint64_t la, uint64_t *gpa)
 	return false;
 }
 
-unsigned int guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned int len)
+/* Copies between buf and guest linear memory, page by page, while it is RAM. */
+static unsigned int copy_linear(struct vcpu *v, uint64_t la, uint8_t *buf, unsigned int len,
+				bool write)
 {
-	uint8_t *out = buf;
 	unsigned int done = 0;
 
 	while (done < len) {
 		uint64_t gpa;
 		unsigned int chunk = 4096 - ((la + done) & 4095);
-		const void *p;
+		uint8_t *p;
 
 		if (chunk > len - done)
 			chunk = len - done;
 		if (!guest_linear_to_phys(v, la + done, &gpa) || !(p = vcpu_gpa_ptr(v, gpa, chunk)))
 			break;
-		memcpy(out + done, p, chunk);
+		if (write)
+			memcpy(p, buf + done, chunk);
+		else
+			memcpy(buf + done, p, chunk);
 		done += chunk;
 	}
 	return done;
+}
+
+unsigned int guest_read_linear(struct vcpu *v, uint64_t la, void *buf, unsigned int len)
+{
+	return copy_linear(v, la, buf, len, false);
+}
+
+unsigned int guest_store_linear(struct vcpu *v, uint64_t la, const void *buf, unsigned int len)
+{
+	return copy_linear(v, la, (uint8_t *)(uintptr_t)buf, len, true);
 }
 
 /*

@@ -17,6 +17,10 @@ bool guest_linear_to_phys(struct vcpu *v, uint64_t linear, uint64_t *gpa);
 /* Copies up to len bytes at guest linear address `linear`; returns how many were readable. */
 unsigned int guest_read_linear(struct vcpu *v, uint64_t linear, void *buf, unsigned int len);
 
+/* Copies len bytes to guest linear address `linear`; returns how many were writable RAM. */
+unsigned int guest_store_linear(struct vcpu *v, uint64_t linear, const void *buf,
+				unsigned int len);
+
 /* The guest register that an instruction's 4-bit register number names (4 = RSP). */
 uint64_t guest_gpr_read(struct vcpu *v, unsigned int index);
 void guest_gpr_write(struct vcpu *v, unsigned int index, uint64_t val);

@@ -95,6 +95,10 @@ enum vcpu_action mmio_dispatch_exit(struct vcpu *v, uint64_t gpa)
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}
 	err = vlapic_mmio_decode(bytes, n, long64 ? VLAPIC_CPU_LONG64 : VLAPIC_CPU_PROT32, &insn);
+	/* the decoder knows more forms than MOV; chipset registers take 32-bit MOVs */
+	if (err == VLAPIC_DECODE_OK && (insn.size != 4 || insn.reg_size != 4 ||
+					(insn.op != VLAPIC_OP_LOAD && insn.op != VLAPIC_OP_STORE)))
+		err = VLAPIC_DECODE_UNSUPPORTED;
 	if (err != VLAPIC_DECODE_OK) {
 		pr_err("MMIO access at guest-physical %#lx by an instruction tickvisor can't "
 		       "emulate: %s\n", gpa, vlapic_mmio_decode_strerror(err));
@@ -102,7 +106,7 @@ enum vcpu_action mmio_dispatch_exit(struct vcpu *v, uint64_t gpa)
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}
 	if (insn.write) {
-		val = insn.has_imm ? insn.imm : (uint32_t)guest_gpr_read(v, insn.reg);
+		val = insn.has_imm ? (uint32_t)insn.imm : (uint32_t)guest_gpr_read(v, insn.reg);
 		r->fn(r->ctx, gpa - r->gpa, 4, true, &val);
 	} else {
 		r->fn(r->ctx, gpa - r->gpa, 4, false, &val);

@@ -178,7 +178,7 @@ static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts
 	 * first entry (SDM vol. 3C, "Guidelines for Use of the INVEPT Instruction").
 	 */
 	invept_single(vcpu.eptp);
-	if (!vmcs_init(&vcpu, &pages, &entry, opts->timer == TIMER_HV) ||
+	if (!vmcs_init(&vcpu, &pages, &entry, opts->timer == VLAPIC_TIMER_HV) ||
 	    !apic_glue_init(&vcpu, opts, pages.virtual_apic,
 			    (uint8_t *)(uintptr_t)pages.msr_bitmap) ||
 	    !chipset_glue_init(&(struct chipset_glue_config){

@@ -18,4 +18,15 @@ static inline bool ratelimit_report(uint64_t n)
 	return n <= RATELIMIT_BURST || !(n & (n - 1));
 }
 
+/*
+ * For an event n that ratelimit_report() let through: how many were left out since the last one
+ * it let through (n / 2, or the burst's last), for the line to say so.
+ */
+static inline uint64_t ratelimit_suppressed(uint64_t n)
+{
+	if (n <= RATELIMIT_BURST)
+		return 0;
+	return n - 1 - (n / 2 > RATELIMIT_BURST ? n / 2 : RATELIMIT_BURST);
+}
+
 #endif

@@ -86,6 +86,17 @@ TESTS = [
 		present("diagnostic", r"^tickvisor: ERROR: guest halted with interrupts enabled but "
 			r"no timer armed"),
 		   ], doc="a guest halted with no timer armed and no interrupt source: reported"),
+	# The count runs out during the sleep (TMCCT above 0 at the HLT): issue 11, 9b.
+	diagnostic("hlt-masked-oneshot",
+		   tickvisor("timer=hv", "build/guest/mbtest.elf",
+			     "env=tickvisor test=hlt_masked_oneshot"), [
+		present("armed-at-hlt", r"^INFO: HLT with interrupts enabled and a masked one-shot "
+			r"armed: TMCCT [1-9]\d* of "),
+		present("diagnostic", r"^tickvisor: ERROR: guest halted with interrupts enabled but "
+			r"no timer armed"),
+		absent("hlt-completed", r"^FAIL: hlt_masked_oneshot"),
+		   ], doc="a masked one-shot that runs out during a HLT wakes nothing: the run ends "
+		   "with the can-never-wake diagnostic instead of the HLT completing"),
 	diagnostic("vmentry-failure", mbtest("mbtest.elf", options="timer=hv crash=vmentry"), [
 		present("diagnostic", r"^tickvisor: ERROR: VM-entry failure: invalid guest state "
 			r"\(checking a guest-state field\)"),

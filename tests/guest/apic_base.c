@@ -4,7 +4,9 @@
  * reads, the reserved bits and the invalid state, xAPIC -> x2APIC, x2APIC -> xAPIC refused,
  * disable, disabled -> x2APIC refused, and a re-enable that brings the APIC back in its reset
  * state (SDM 11.4.7.1) with a timer that works, in the mode the command line names. Before the
- * disable an interrupt is left in service: the re-enabled APIC must not remember it.
+ * disable an interrupt is left in service: the re-enabled APIC must not remember it. In xAPIC
+ * mode the APIC first moves to another base and back (SDM 11.4.4): its registers and its timer
+ * answer there, nothing answers at the base it left.
  * Command line: see tests/guest/lib/timer_test.h.
  */
 #include <stdint.h>
@@ -20,6 +22,16 @@
 #define COUNT_TICKS		100000u
 #define MAXPHYADDR_DEFAULT	36
 #define RESERVED_LOW		0x2ffu	/* bits 7:0 and 9 (SDM 11.4.4 figure 11-5) */
+#define APIC_VERSION		0x030
+/* A page-aligned base nothing else claims: above the I/O APIC and HPET, below the default base */
+#define MOVED_BASE		0xfef00000u
+/*
+ * A page of RAM, free of this kernel (1 MiB up) and of its stack, inside a 2 MiB page that a
+ * hypervisor may map whole: the APIC covers the page while it is there (SDM 11.4.1), the RAM
+ * comes back when it leaves
+ */
+#define RAM_BASE		0x00c01000u
+#define RAM_MARK		0x5a5aa5a5u
 
 static volatile unsigned int nr_held;
 
@@ -90,6 +102,92 @@ static void check_reserved(bool has_x2apic)
 	      "apic_base.invalid_state_gp", "EN = 0 with EXTD = 1 was taken or did not #GP");
 }
 
+/* The timer's ISR while the APIC is away: the EOI goes to the moved page */
+static void moved_timer_isr(unsigned int vector __attribute__((unused)), uint64_t tsc)
+{
+	if (tt_nr_irqs < TT_MAX_IRQS)
+		tt_irq_tsc[tt_nr_irqs] = tsc;
+	tt_nr_irqs++;
+	mmio_write32(MOVED_BASE + APIC_EOI, 0);
+}
+
+/* A one-shot count on the moved APIC, programmed and acknowledged at its new base only */
+static void check_moved_timer(void)
+{
+	uint64_t expected = tt_ticks_to_tsc(tt_ticks(COUNT_TICKS)), t0;
+
+	idt_set_handler(TT_VECTOR, moved_timer_isr);
+	tt_nr_irqs = 0;
+	mmio_write32(MOVED_BASE + APIC_TDCR, APIC_TDCR_DIV1);
+	mmio_write32(MOVED_BASE + APIC_LVTT, APIC_LVTT_ONESHOT | TT_VECTOR);
+	t0 = rdtsc();
+	mmio_write32(MOVED_BASE + APIC_TMICT, tt_ticks(COUNT_TICKS));
+	tt_wait_until(t0 + 2 * expected + tt_late_max);
+	tt_check_one("apic_base.relocated_timer_fires", t0, expected);
+	mmio_write32(MOVED_BASE + APIC_LVTT, APIC_LVT_MASKED | TT_VECTOR);
+	mmio_write32(MOVED_BASE + APIC_TMICT, 0);
+	tt_restore_isr();
+	tt_nr_irqs = 0;
+}
+
+/* The APIC moved onto a page of RAM answers there; the RAM is as it was once it moved back */
+static void check_relocation_over_ram(uint64_t base, uint32_t version)
+{
+	uint32_t there = 0, mark;
+
+	mmio_write32(RAM_BASE + APIC_VERSION, RAM_MARK);
+	if (write_taken((base & ~(uint64_t)APIC_DEFAULT_BASE) | RAM_BASE)) {
+		there = mmio_read32(RAM_BASE + APIC_VERSION);
+		wrmsr(MSR_IA32_APIC_BASE, base);
+	}
+	mark = mmio_read32(RAM_BASE + APIC_VERSION);
+	check(there == version && mark == RAM_MARK && apic_base() == base &&
+	      apic_read(APIC_VERSION) == version, "apic_base.relocate_over_ram",
+	      "version 0x%x on the APIC at 0x%x (expected 0x%x), the RAM there reads 0x%x after "
+	      "the move back (expected 0x%x), IA32_APIC_BASE 0x%llx", there, RAM_BASE, version,
+	      mark, RAM_MARK, apic_base());
+}
+
+/*
+ * xAPIC only: IA32_APIC_BASE moves the register page (SDM 11.4.4). At the new base the ID and
+ * version read as before and the timer runs; the default base then answers as a hole in the
+ * address space (reads all ones, a TMICT write there arms nothing); back at the default base the
+ * APIC is there again.
+ */
+static void check_relocation(void)
+{
+	uint32_t id = apic_read(APIC_ID), version = apic_read(APIC_VERSION), moved_id = 0;
+	uint32_t moved_version = 0, old_version, tmcct;
+	uint64_t base = APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EN;
+
+	if (!check(write_taken((base & ~(uint64_t)APIC_DEFAULT_BASE) | MOVED_BASE),
+		   "apic_base.relocate", "IA32_APIC_BASE reads 0x%llx after a write of base 0x%x",
+		   apic_base(), MOVED_BASE)) {
+		skip("apic_base.relocated_id_version", "the APIC did not move");
+		skip("apic_base.old_base_open_bus", "the APIC did not move");
+		skip("apic_base.relocated_timer_fires", "the APIC did not move");
+	} else {
+		moved_id = mmio_read32(MOVED_BASE + APIC_ID);
+		moved_version = mmio_read32(MOVED_BASE + APIC_VERSION);
+		check(moved_id == id && moved_version == version,
+		      "apic_base.relocated_id_version", "ID 0x%x, version 0x%x at 0x%x; 0x%x, "
+		      "0x%x at the default base", moved_id, moved_version, MOVED_BASE, id,
+		      version);
+		old_version = mmio_read32(APIC_DEFAULT_BASE + APIC_VERSION);
+		mmio_write32(APIC_DEFAULT_BASE + APIC_TMICT, 0x12345678);
+		tmcct = mmio_read32(MOVED_BASE + APIC_TMICT);
+		check(old_version == 0xffffffffu && !tmcct, "apic_base.old_base_open_bus",
+		      "the default base reads 0x%x at the version's offset, TMICT is 0x%x after a "
+		      "write there", old_version, tmcct);
+		check_moved_timer();
+	}
+	check(write_taken(base) && apic_read(APIC_VERSION) == version &&
+	      apic_read(APIC_ID) == id, "apic_base.relocate_back",
+	      "IA32_APIC_BASE reads 0x%llx, ID 0x%x, version 0x%x at the default base",
+	      apic_base(), apic_read(APIC_ID), apic_read(APIC_VERSION));
+	check_relocation_over_ram(base, version);
+}
+
 /*
  * Leaves HELD_VECTOR in service: a self-IPI whose handler sends no EOI. Without it in service
  * the re-enabled APIC's empty ISR would prove nothing.
@@ -149,7 +247,9 @@ static const char *const all_checks[] = {
 	"apic_base.xapic_to_x2apic", "apic_base.x2apic_to_xapic_gp", "apic_base.held_in_service",
 	"apic_base.disable", "apic_base.disabled_x2apic_msrs_gp", "apic_base.disabled_to_x2apic_gp",
 	"apic_base.reenable_xapic", "apic_base.reenable_reset_state",
-	"apic_base.reenabled_timer_fires",
+	"apic_base.reenabled_timer_fires", "apic_base.relocate", "apic_base.relocated_id_version",
+	"apic_base.old_base_open_bus", "apic_base.relocated_timer_fires", "apic_base.relocate_back",
+	"apic_base.relocate_over_ram",
 };
 
 void guest_main(uint32_t magic, uint32_t info_addr)
@@ -164,6 +264,18 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	check_reads(want_x2apic);
 	check_reserved(has_x2apic);
 	base = APIC_DEFAULT_BASE | APIC_BASE_BSP;
+	if (want_x2apic) {
+		static const char *const moves[] = {
+			"apic_base.relocate", "apic_base.relocated_id_version",
+			"apic_base.old_base_open_bus", "apic_base.relocated_timer_fires",
+			"apic_base.relocate_back", "apic_base.relocate_over_ram",
+		};
+
+		/* x2APIC mode has no MMIO page; xAPIC again would need a disable first */
+		tt_skip_all(moves, sizeof(moves) / sizeof(moves[0]), "x2APIC mode");
+	} else {
+		check_relocation();
+	}
 
 	if (!has_x2apic) {
 		skip("apic_base.xapic_to_x2apic", "CPUID.1:ECX[21] (x2APIC) = 0");

@@ -14,6 +14,8 @@
  *                         or tickvisor reports the triple fault
  *   test=hlt_cli          HLT with interrupts disabled: tickvisor must report it, not sleep forever
  *   test=hlt_idle         HLT with interrupts enabled and no timer armed: likewise
+ *   test=hlt_masked_oneshot  HLT with interrupts enabled and only a masked one-shot armed: its
+ *                         expiry delivers nothing (SDM 11.5.1), so nothing ends the HLT: likewise
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -695,6 +697,28 @@ static void __attribute__((noreturn)) hlt_forever(bool interrupts)
 	summary();
 }
 
+/*
+ * test=hlt_masked_oneshot: a one-shot count armed with the LVT timer masked, then STI; HLT. The
+ * count runs out while the CPU is halted and, masked, raises nothing: the HLT must not complete
+ * (issue 11, 9b). The count is long enough for the HLT to come first; TMCCT shows it.
+ */
+#define MASKED_COUNT		0x100000u
+
+static void __attribute__((noreturn)) hlt_masked_oneshot(void)
+{
+	apic_write(APIC_SVR, APIC_SVR_ON);
+	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
+	apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVTT_ONESHOT | PROBE_VECTOR);
+	apic_write(APIC_TMICT, MASKED_COUNT);
+	info("HLT with interrupts enabled and a masked one-shot armed: TMCCT %u of %u",
+	     apic_read(APIC_TMCCT), MASKED_COUNT);
+	serial_drain();
+	sti();
+	hlt();
+	fail("hlt_masked_oneshot", "HLT returned (TMCCT %u)", apic_read(APIC_TMCCT));
+	summary();
+}
+
 /* test=ept_violation: under tickvisor, the write ends in its EPT-violation diagnostic. */
 static void __attribute__((noreturn)) write_past_ram(void)
 {
@@ -737,6 +761,8 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 		hlt_forever(false);
 	if (test && !strcmp(test, "hlt_idle"))
 		hlt_forever(true);
+	if (test && !strcmp(test, "hlt_masked_oneshot"))
+		hlt_masked_oneshot();
 	if (test) {
 		fail("test", "unknown test=%s", test);
 		summary();

@@ -30,22 +30,31 @@ static void check_oneshot_fires_once(void)
 	tt_timer_stop();
 }
 
+/*
+ * TMCCT counts down at the timer's rate: read a quarter of the way, it holds what is left until
+ * the expiry, within the rate's error and one count (tt_tmcct_fits); after the expiry, 0.
+ */
 static void check_oneshot_tmcct(void)
 {
 	const char *name = "oneshot.tmcct_counts_down";
 	uint32_t count = tt_ticks(ONESHOT_TICKS), c0, c1, c2;
-	uint64_t expected = tt_ticks_to_tsc(count), t0;
+	uint64_t expected = tt_ticks_to_tsc(count), t0, t1, b0, b1;
+	bool fits;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, NULL);
+	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, &t1);
 	c0 = apic_read(APIC_TMCCT);
 	tt_wait_until(t0 + expected / 4);
+	b0 = rdtsc();
 	c1 = apic_read(APIC_TMCCT);
+	b1 = rdtsc();
 	tt_wait_until(t0 + expected + tt_late_max);
 	c2 = apic_read(APIC_TMCCT);
-	info("%s: TMCCT %u, then %u at 1/4, %u after expiry", name, c0, c1, c2);
-	check(c0 <= count && c1 < c0 && c1 > 0 && c2 == 0 && tt_nr_irqs == 1, name,
-	      "TMICT %u: TMCCT read %u, %u, %u after expiry; %u interrupts", count, c0, c1, c2,
-	      tt_nr_irqs);
+	fits = tt_tmcct_fits(c1, t0 + expected, t1 + expected, b0, b1, 1);
+	info("%s: TMCCT %u, then %u at 1/4 (%u TSC ticks after the start), %u after expiry",
+	     name, c0, c1, (uint32_t)(b0 - t0), c2);
+	check(c0 <= count && c1 < c0 && fits && c2 == 0 && tt_nr_irqs == 1, name,
+	      "TMICT %u: TMCCT read %u, %u (%s the time left), %u after expiry; %u interrupts",
+	      count, c0, c1, fits ? "fits" : "does not fit", c2, tt_nr_irqs);
 	tt_timer_stop();
 }
 

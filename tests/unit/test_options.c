@@ -69,8 +69,8 @@ static void test_defaults(void **state)
 	(void)state;
 	memset(&o, 0xa5, sizeof(o));
 	options_defaults(&o);
-	assert_int_equal(o.timer, TIMER_HV);
-	assert_int_equal(o.advance_mode, ADVANCE_AUTO);
+	assert_int_equal(o.timer, VLAPIC_TIMER_HV);
+	assert_int_equal(o.advance_mode, VLAPIC_ADVANCE_AUTO);
 	assert_int_equal(o.min_period_us, 200);
 	assert_int_equal(o.log_level, LOG_INFO);
 	assert_int_equal(o.guest_mem_bytes, 64 * MIB);
@@ -97,8 +97,8 @@ static void test_empty(void **state)
 static void test_timer(void **state)
 {
 	(void)state;
-	assert_int_equal(ok("timer=sw").timer, TIMER_SW);
-	assert_int_equal(ok("timer=hv").timer, TIMER_HV);
+	assert_int_equal(ok("timer=sw").timer, VLAPIC_TIMER_SW);
+	assert_int_equal(ok("timer=hv").timer, VLAPIC_TIMER_HV);
 }
 
 #define ADVANCE_HELP	"must be auto, off or a number of nanoseconds from 0 to 100000"
@@ -108,16 +108,16 @@ static void test_timer_advance(void **state)
 	struct boot_options o;
 
 	(void)state;
-	assert_int_equal(ok("timer_advance=off").advance_mode, ADVANCE_OFF);
-	assert_int_equal(ok("timer_advance=auto").advance_mode, ADVANCE_AUTO);
+	assert_int_equal(ok("timer_advance=off").advance_mode, VLAPIC_ADVANCE_OFF);
+	assert_int_equal(ok("timer_advance=auto").advance_mode, VLAPIC_ADVANCE_AUTO);
 	o = ok("timer_advance=250");
-	assert_int_equal(o.advance_mode, ADVANCE_FIXED);
+	assert_int_equal(o.advance_mode, VLAPIC_ADVANCE_FIXED);
 	assert_int_equal(o.advance_ns, 250);
 	o = ok("timer_advance=0");
-	assert_int_equal(o.advance_mode, ADVANCE_FIXED);
+	assert_int_equal(o.advance_mode, VLAPIC_ADVANCE_FIXED);
 	assert_int_equal(o.advance_ns, 0);
 	o = ok("timer_advance=100000");
-	assert_int_equal(o.advance_mode, ADVANCE_FIXED);
+	assert_int_equal(o.advance_mode, VLAPIC_ADVANCE_FIXED);
 	assert_int_equal(o.advance_ns, 100000);
 	/* above the bound: a period's worth of advance would livelock a periodic guest */
 	bad_value("timer_advance=100001", "timer_advance", ADVANCE_HELP);
@@ -180,18 +180,18 @@ static void test_several(void **state)
 
 	(void)state;
 	o = ok("  timer=sw\t\tlog=debug   guest_mem=1G \t min_period_us=100 timer_advance=off  ");
-	assert_int_equal(o.timer, TIMER_SW);
+	assert_int_equal(o.timer, VLAPIC_TIMER_SW);
 	assert_int_equal(o.log_level, LOG_DEBUG);
 	assert_int_equal(o.guest_mem_bytes, 1024 * MIB);
 	assert_int_equal(o.min_period_us, 100);
-	assert_int_equal(o.advance_mode, ADVANCE_OFF);
+	assert_int_equal(o.advance_mode, VLAPIC_ADVANCE_OFF);
 }
 
 /* Documented: a repeated key takes its last value. */
 static void test_last_wins(void **state)
 {
 	(void)state;
-	assert_int_equal(ok("timer=sw timer=hv").timer, TIMER_HV);
+	assert_int_equal(ok("timer=sw timer=hv").timer, VLAPIC_TIMER_HV);
 	assert_int_equal(ok("log=debug log=error").log_level, LOG_ERROR);
 }
 
@@ -391,7 +391,7 @@ static void test_small_error_buffer(void **state)
 	/* No buffer at all still reports the failure. */
 	assert_int_equal(options_parse("foo=1", &o, NULL, 0), -1);
 	assert_int_equal(options_parse("timer=sw", &o, NULL, 0), 0);
-	assert_int_equal(o.timer, TIMER_SW);
+	assert_int_equal(o.timer, VLAPIC_TIMER_SW);
 }
 
 static void test_describe(void **state)
@@ -433,7 +433,7 @@ static void test_describe_round_trip(void **state)
 		o = ok(lines[i]);
 		options_describe(&o, buf, sizeof(buf));
 		options_defaults(&back);
-		back.timer = TIMER_SW;	/* something describe must overwrite */
+		back.timer = VLAPIC_TIMER_SW;	/* something describe must overwrite */
 		back.log_level = LOG_DEBUG;
 		assert_int_equal(options_parse(buf, &back, err, sizeof(err)), 0);
 		assert_same(&back, &o);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The APIC-access instruction decoder: every supported form, and the refusals. */
+/* The MMIO instruction decoder: every supported form, and the refusals. */
 #include <string.h>
 
 #include "tests/unit/vlapic_fake_env.h"
@@ -102,31 +102,32 @@ struct bad {
 };
 
 static const struct bad bads[] = {
-	{ "16-bit load", P32, { 0x66, 0x8b, 0x03 }, 3, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "16-bit store imm", P32, { 0x66, 0xc7, 0x03, 0x34, 0x12 }, 5,
-	  VLAPIC_DECODE_OPERAND_SIZE },
-	{ "16-bit after a segment", L64, { 0x3e, 0x66, 0x89, 0x03 }, 4,
-	  VLAPIC_DECODE_OPERAND_SIZE },
-	{ "8-bit load", P32, { 0x8a, 0x03 }, 2, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "8-bit store", P32, { 0x88, 0x03 }, 2, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "8-bit store imm", P32, { 0xc6, 0x03, 0x12 }, 3, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "8-bit moffs load", P32, { 0xa0, D32 }, 5, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "8-bit moffs store", P32, { 0xa2, D32 }, 5, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "64-bit load", L64, { 0x48, 0x8b, 0x03 }, 3, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "64-bit store", L64, { 0x4c, 0x89, 0x03 }, 3, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "64-bit store imm", L64, { 0x48, 0xc7, 0x03, IMM }, 7, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "64-bit moffs", L64, { 0x48, 0xa1, D32, 0, 0, 0, 0 }, 10, VLAPIC_DECODE_OPERAND_SIZE },
-	{ "lock", P32, { 0xf0, 0x89, 0x03 }, 3, VLAPIC_DECODE_LOCK },
-	{ "rep movsd", P32, { 0xf3, 0xa5 }, 2, VLAPIC_DECODE_REP },
-	{ "repne", L64, { 0xf2, 0x8b, 0x03 }, 3, VLAPIC_DECODE_REP },
-	{ "address size", P32, { 0x67, 0x8b, 0x03 }, 3, VLAPIC_DECODE_ADDRESS_SIZE },
+	{ "lock mov", P32, { 0xf0, 0x89, 0x03 }, 3, VLAPIC_DECODE_LOCK },
+	{ "lock load", L64, { 0xf0, 0x8b, 0x03 }, 3, VLAPIC_DECODE_LOCK },
+	{ "lock cmp", P32, { 0xf0, 0x39, 0x03 }, 3, VLAPIC_DECODE_LOCK },
+	{ "lock test imm", P32, { 0xf0, 0xf7, 0x03, IMM }, 7, VLAPIC_DECODE_LOCK },
+	{ "lock add into a register", P32, { 0xf0, 0x03, 0x03 }, 3, VLAPIC_DECODE_LOCK },
+	{ "lock stos", P32, { 0xf0, 0xab }, 2, VLAPIC_DECODE_LOCK },
+	{ "repne mov", L64, { 0xf2, 0x8b, 0x03 }, 3, VLAPIC_DECODE_REP },
+	{ "rep add", P32, { 0xf3, 0x01, 0x03 }, 3, VLAPIC_DECODE_REP },
+	{ "rep moffs", P32, { 0xf3, 0xa1, D32 }, 6, VLAPIC_DECODE_REP },
+	{ "movsxd with 0x66", L64, { 0x66, 0x63, 0x03 }, 3, VLAPIC_DECODE_OPERAND_SIZE },
 	{ "register operand", P32, { 0x8b, 0xc3 }, 2, VLAPIC_DECODE_NOT_MEMORY },
 	{ "register imm", L64, { 0xc7, 0xc0, IMM }, 6, VLAPIC_DECODE_NOT_MEMORY },
+	{ "register add", P32, { 0x01, 0xd8 }, 2, VLAPIC_DECODE_NOT_MEMORY },
 	{ "C7 /1", P32, { 0xc7, 0x48, 0x10, IMM }, 7, VLAPIC_DECODE_UNSUPPORTED },
-	{ "movzx", P32, { 0x0f, 0xb6, 0x03 }, 3, VLAPIC_DECODE_UNSUPPORTED },
+	{ "C6 /7 (XABORT)", P32, { 0xc6, 0xf8, 0x00 }, 3, VLAPIC_DECODE_UNSUPPORTED },
+	{ "F7 /1", P32, { 0xf7, 0x0b, IMM }, 6, VLAPIC_DECODE_UNSUPPORTED },
+	{ "mul", P32, { 0xf7, 0x23 }, 2, VLAPIC_DECODE_UNSUPPORTED },
+	{ "call [m]", L64, { 0xff, 0x13 }, 2, VLAPIC_DECODE_UNSUPPORTED },
+	{ "push [m]", P32, { 0xff, 0x33 }, 2, VLAPIC_DECODE_UNSUPPORTED },
+	{ "FE /2", P32, { 0xfe, 0x13 }, 2, VLAPIC_DECODE_UNSUPPORTED },
+	{ "arpl outside 64-bit mode", P32, { 0x63, 0x03 }, 2, VLAPIC_DECODE_UNSUPPORTED },
 	{ "movnti", L64, { 0x0f, 0xc3, 0x03 }, 3, VLAPIC_DECODE_UNSUPPORTED },
-	{ "xchg", P32, { 0x87, 0x03 }, 2, VLAPIC_DECODE_UNSUPPORTED },
-	{ "or", P32, { 0x09, 0x03 }, 2, VLAPIC_DECODE_UNSUPPORTED },
+	{ "bts", L64, { 0x0f, 0xab, 0x03 }, 3, VLAPIC_DECODE_UNSUPPORTED },
+	{ "cmps", P32, { 0xa7, 0x03 }, 2, VLAPIC_DECODE_UNSUPPORTED },
+	{ "scas", P32, { 0xf3, 0xaf }, 2, VLAPIC_DECODE_UNSUPPORTED },
+	{ "push imm (not a memory form)", P32, { 0x68, IMM }, 5, VLAPIC_DECODE_UNSUPPORTED },
 	{ "inc eax in 32-bit mode", P32, { 0x40, 0x8b, 0x03 }, 3, VLAPIC_DECODE_UNSUPPORTED },
 	{ "VEX", L64, { 0xc5, 0xf9, 0x7e, 0x03 }, 4, VLAPIC_DECODE_UNSUPPORTED },
 	{ "13 prefixes: 16 bytes", P32, { 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e, 0x3e,
@@ -139,11 +140,165 @@ static const struct bad bads[] = {
 	{ "nothing", P32, { 0 }, 0, VLAPIC_DECODE_TRUNCATED },
 	{ "prefix only", P32, { 0x3e }, 1, VLAPIC_DECODE_TRUNCATED },
 	{ "no SIB", P32, { 0x8b, 0x04 }, 2, VLAPIC_DECODE_TRUNCATED },
+	{ "0F only", P32, { 0x0f }, 1, VLAPIC_DECODE_TRUNCATED },
 	{ "short moffs", P32, { 0xa1, 0x80, 0x03 }, 3, VLAPIC_DECODE_TRUNCATED },
 	{ "short moffs64", L64, { 0xa3, D32 }, 5, VLAPIC_DECODE_TRUNCATED },
 	{ "short imm", P32, { 0xc7, 0x00, 0x78, 0x56 }, 4, VLAPIC_DECODE_TRUNCATED },
+	{ "short imm16", P32, { 0x66, 0x81, 0x00, 0x78 }, 4, VLAPIC_DECODE_TRUNCATED },
+	{ "short disp16", P32, { 0x67, 0x8b, 0x06, 0x80 }, 4, VLAPIC_DECODE_TRUNCATED },
 	{ "real mode", (enum vlapic_cpu_mode)7, { 0x8b, 0x03 }, 2, VLAPIC_DECODE_BAD_MODE },
 };
+
+/*
+ * The forms beyond the 32-bit MOV (issue 11, finding 6): operation, widths, register, the
+ * immediate as the CPU extends it, and the prefixes' effect.
+ */
+struct form {
+	const char *what;
+	enum vlapic_cpu_mode mode;
+	uint8_t bytes[VLAPIC_INSN_MAX];
+	uint8_t n;
+	enum vlapic_mmio_op op;
+	uint8_t alu;
+	uint8_t size, reg_size;
+	bool write;
+	int reg;			/* -1: an immediate */
+	uint64_t imm;
+	unsigned int flags;
+};
+
+#define F_SIGN	1u		/* sign_extend */
+#define F_RDEST	2u		/* reg_dest */
+#define F_HIGH	4u		/* high_byte */
+#define F_LOCK	8u
+#define F_REP	16u
+#define F_A16	32u		/* addr_size 2 (else 4 in 32-bit mode, 8 in 64-bit mode) */
+#define F_A32	64u		/* addr_size 4 in 64-bit mode */
+#define F_FS	128u		/* seg FS (else DS) */
+
+#define LD	VLAPIC_OP_LOAD
+#define ST	VLAPIC_OP_STORE
+#define XC	VLAPIC_OP_XCHG
+#define AL	VLAPIC_OP_ALU
+
+static const struct form forms[] = {
+	{ "mov al,[eax]", P32, { 0x8a, 0x00 }, 2, LD, 0, 1, 1, false, 0, 0, 0 },
+	{ "mov ah,[eax]", P32, { 0x8a, 0x20 }, 2, LD, 0, 1, 1, false, 4, 0, F_HIGH },
+	{ "mov spl,[rax]", L64, { 0x40, 0x8a, 0x20 }, 3, LD, 0, 1, 1, false, 4, 0, 0 },
+	{ "mov [eax],bh", P32, { 0x88, 0x38 }, 2, ST, 0, 1, 1, true, 7, 0, F_HIGH },
+	{ "mov ax,[eax]", P32, { 0x66, 0x8b, 0x00 }, 3, LD, 0, 2, 2, false, 0, 0, 0 },
+	{ "mov word [ebx],imm16", P32, { 0x66, 0xc7, 0x03, 0x34, 0x82 }, 5, ST, 0, 2, 2, true,
+	  -1, 0xffffffffffff8234ull, 0 },
+	{ "mov byte [ebx],imm8", P32, { 0xc6, 0x03, 0x80 }, 3, ST, 0, 1, 1, true, -1,
+	  0xffffffffffffff80ull, 0 },
+	{ "ds: 16-bit store", L64, { 0x3e, 0x66, 0x89, 0x03 }, 4, ST, 0, 2, 2, true, 0, 0, 0 },
+	{ "mov al,[moffs32]", P32, { 0xa0, D32 }, 5, LD, 0, 1, 1, false, 0, 0, 0 },
+	{ "mov [moffs32],al", P32, { 0xa2, D32 }, 5, ST, 0, 1, 1, true, 0, 0, 0 },
+	{ "mov rax,[rbx]", L64, { 0x48, 0x8b, 0x03 }, 3, LD, 0, 8, 8, false, 0, 0, 0 },
+	{ "mov [rbx],r8", L64, { 0x4c, 0x89, 0x03 }, 3, ST, 0, 8, 8, true, 8, 0, 0 },
+	{ "mov qword [rbx],imm32", L64, { 0x48, 0xc7, 0x03, 0x00, 0x00, 0x00, 0x80 }, 7, ST, 0,
+	  8, 8, true, -1, 0xffffffff80000000ull, 0 },
+	{ "mov rax,[moffs64]", L64, { 0x48, 0xa1, D32, 0, 0, 0, 0 }, 10, LD, 0, 8, 8, false, 0,
+	  0, 0 },
+	{ "mov eax,[bp+di] (0x67)", P32, { 0x67, 0x8b, 0x03 }, 3, LD, 0, 4, 4, false, 0, 0,
+	  F_A16 },
+	{ "mov eax,[disp16] (0x67)", P32, { 0x67, 0x8b, 0x06, 0x80, 0x03 }, 5, LD, 0, 4, 4,
+	  false, 0, 0, F_A16 },
+	{ "mov eax,[si+disp16] (0x67)", P32, { 0x67, 0x8b, 0x84, 0x80, 0x03 }, 5, LD, 0, 4, 4,
+	  false, 0, 0, F_A16 },
+	{ "mov eax,[ebx] (0x67, 64-bit)", L64, { 0x67, 0x8b, 0x03 }, 3, LD, 0, 4, 4, false, 0,
+	  0, F_A32 },
+	{ "movzx eax,byte [ebx]", P32, { 0x0f, 0xb6, 0x03 }, 3, LD, 0, 1, 4, false, 0, 0, 0 },
+	{ "movzx ecx,word [ebx]", P32, { 0x0f, 0xb7, 0x0b }, 3, LD, 0, 2, 4, false, 1, 0, 0 },
+	{ "movzx ax,byte [ebx]", P32, { 0x66, 0x0f, 0xb6, 0x03 }, 4, LD, 0, 1, 2, false, 0, 0,
+	  0 },
+	{ "movsx r9,word [rbx]", L64, { 0x4c, 0x0f, 0xbf, 0x0b }, 4, LD, 0, 2, 8, false, 9, 0,
+	  F_SIGN },
+	{ "movsx esp,byte [ebx] (no AH)", P32, { 0x0f, 0xbe, 0x23 }, 3, LD, 0, 1, 4, false, 4, 0,
+	  F_SIGN },
+	{ "movsxd rax,[rbx]", L64, { 0x48, 0x63, 0x03 }, 3, LD, 0, 4, 8, false, 0, 0, F_SIGN },
+	{ "xchg [ebx],eax", P32, { 0x87, 0x03 }, 2, XC, 0, 4, 4, true, 0, 0, 0 },
+	{ "lock xchg [ebx],cl", P32, { 0xf0, 0x86, 0x0b }, 3, XC, 0, 1, 1, true, 1, 0, F_LOCK },
+	{ "add [ebx],eax", P32, { 0x01, 0x03 }, 2, AL, VLAPIC_ALU_ADD, 4, 4, true, 0, 0, 0 },
+	{ "or [ebx],eax", P32, { 0x09, 0x03 }, 2, AL, VLAPIC_ALU_OR, 4, 4, true, 0, 0, 0 },
+	{ "lock or [ebx],edx", P32, { 0xf0, 0x09, 0x13 }, 3, AL, VLAPIC_ALU_OR, 4, 4, true, 2, 0,
+	  F_LOCK },
+	{ "adc [ebx],al", P32, { 0x10, 0x03 }, 2, AL, VLAPIC_ALU_ADC, 1, 1, true, 0, 0, 0 },
+	{ "sbb [ebx],ax", P32, { 0x66, 0x19, 0x03 }, 3, AL, VLAPIC_ALU_SBB, 2, 2, true, 0, 0, 0 },
+	{ "and ecx,[ebx]", P32, { 0x23, 0x0b }, 2, AL, VLAPIC_ALU_AND, 4, 4, false, 1, 0,
+	  F_RDEST },
+	{ "sub al,[ebx]", P32, { 0x2a, 0x03 }, 2, AL, VLAPIC_ALU_SUB, 1, 1, false, 0, 0,
+	  F_RDEST },
+	{ "xor [rbx],r10", L64, { 0x4c, 0x31, 0x13 }, 3, AL, VLAPIC_ALU_XOR, 8, 8, true, 10, 0,
+	  0 },
+	{ "cmp [ebx],eax", P32, { 0x39, 0x03 }, 2, AL, VLAPIC_ALU_CMP, 4, 4, false, 0, 0, 0 },
+	{ "cmp eax,[ebx]", P32, { 0x3b, 0x03 }, 2, AL, VLAPIC_ALU_CMP, 4, 4, false, 0, 0,
+	  F_RDEST },
+	{ "and dword [disp32],imm32", P32, { 0x81, 0x25, D32, IMM }, 10, AL, VLAPIC_ALU_AND, 4,
+	  4, true, -1, 0x12345678, 0 },
+	{ "lock or dword [ebx],imm8", P32, { 0xf0, 0x83, 0x0b, 0xff }, 4, AL, VLAPIC_ALU_OR, 4,
+	  4, true, -1, ~0ull, F_LOCK },
+	{ "or qword [rbx],imm8", L64, { 0x48, 0x83, 0x0b, 0x10 }, 4, AL, VLAPIC_ALU_OR, 8, 8,
+	  true, -1, 0x10, 0 },
+	{ "sub word [ebx],imm16", P32, { 0x66, 0x81, 0x2b, 0x34, 0x12 }, 5, AL, VLAPIC_ALU_SUB,
+	  2, 2, true, -1, 0x1234, 0 },
+	{ "cmp byte [ebx],imm8", P32, { 0x80, 0x3b, 0x7f }, 3, AL, VLAPIC_ALU_CMP, 1, 1, false,
+	  -1, 0x7f, 0 },
+	{ "test [ebx],esi", P32, { 0x85, 0x33 }, 2, AL, VLAPIC_ALU_TEST, 4, 4, false, 6, 0, 0 },
+	{ "test dword [ebx],imm32", P32, { 0xf7, 0x03, IMM }, 6, AL, VLAPIC_ALU_TEST, 4, 4,
+	  false, -1, 0x12345678, 0 },
+	{ "test byte [ebx],imm8", P32, { 0xf6, 0x03, 0x01 }, 3, AL, VLAPIC_ALU_TEST, 1, 1,
+	  false, -1, 1, 0 },
+	{ "not dword [ebx]", P32, { 0xf7, 0x13 }, 2, AL, VLAPIC_ALU_NOT, 4, 4, true, 0, 0, 0 },
+	{ "lock neg byte [ebx]", P32, { 0xf0, 0xf6, 0x1b }, 3, AL, VLAPIC_ALU_NEG, 1, 1, true, 0,
+	  0, F_LOCK },
+	{ "inc dword [ebx]", P32, { 0xff, 0x03 }, 2, AL, VLAPIC_ALU_INC, 4, 4, true, 0, 0, 0 },
+	{ "lock dec word [ebx]", P32, { 0xf0, 0x66, 0xff, 0x0b }, 4, AL, VLAPIC_ALU_DEC, 2, 2,
+	  true, 0, 0, F_LOCK },
+	{ "inc byte [ebx]", P32, { 0xfe, 0x03 }, 2, AL, VLAPIC_ALU_INC, 1, 1, true, 0, 0, 0 },
+	{ "movsb", P32, { 0xa4 }, 1, VLAPIC_OP_MOVS, 0, 1, 1, true, 0, 0, 0 },
+	{ "rep movsd", P32, { 0xf3, 0xa5 }, 2, VLAPIC_OP_MOVS, 0, 4, 4, true, 0, 0, F_REP },
+	{ "fs: rep movsw (0x67)", P32, { 0x64, 0x67, 0x66, 0xf3, 0xa5 }, 5, VLAPIC_OP_MOVS, 0, 2,
+	  2, true, 0, 0, F_REP | F_A16 | F_FS },
+	{ "rep movsq", L64, { 0xf3, 0x48, 0xa5 }, 3, VLAPIC_OP_MOVS, 0, 8, 8, true, 0, 0,
+	  F_REP },
+	{ "rep stosb", P32, { 0xf3, 0xaa }, 2, VLAPIC_OP_STOS, 0, 1, 1, true, 0, 0, F_REP },
+	{ "repne stosd (acts as rep)", L64, { 0xf2, 0xab }, 2, VLAPIC_OP_STOS, 0, 4, 4, true, 0,
+	  0, F_REP },
+	{ "rep stosd (0x67, 64-bit)", L64, { 0x67, 0xf3, 0xab }, 3, VLAPIC_OP_STOS, 0, 4, 4, true,
+	  0, 0, F_REP | F_A32 },
+	{ "lodsd", P32, { 0xad }, 1, VLAPIC_OP_LODS, 0, 4, 4, false, 0, 0, 0 },
+};
+
+static void more_forms(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+		const struct form *g = &forms[i];
+		struct vlapic_mmio_insn d;
+		uint8_t buf[VLAPIC_INSN_MAX];
+		unsigned int asz = g->flags & F_A16 ? 2 : g->flags & F_A32 ? 4 :
+				   g->mode == L64 ? 8 : 4;
+
+		memset(buf, 0x90, sizeof(buf));
+		memcpy(buf, g->bytes, g->n);
+		expect(g->what, buf, sizeof(buf), g->mode, VLAPIC_DECODE_OK, &d);
+		if (d.len != g->n || d.op != g->op || d.size != g->size ||
+		    d.reg_size != g->reg_size || d.write != g->write ||
+		    d.has_imm != (g->reg < 0) || (g->reg < 0 ? d.imm != g->imm : d.reg != g->reg) ||
+		    d.sign_extend != !!(g->flags & F_SIGN) || d.reg_dest != !!(g->flags & F_RDEST) ||
+		    d.high_byte != !!(g->flags & F_HIGH) || d.lock != !!(g->flags & F_LOCK) ||
+		    d.rep != !!(g->flags & F_REP) || d.addr_size != asz ||
+		    d.seg != (g->flags & F_FS ? VLAPIC_SEG_FS : VLAPIC_SEG_DS) ||
+		    (g->op == AL && d.alu != g->alu))
+			fail_msg("%s: len %u op %u alu %u size %u/%u write %d imm %d/%#llx reg %u "
+				 "sign %d rdest %d high %d lock %d rep %d asz %u seg %u", g->what,
+				 d.len, d.op, d.alu, d.size, d.reg_size, d.write, d.has_imm,
+				 (unsigned long long)d.imm, d.reg, d.sign_extend, d.reg_dest,
+				 d.high_byte, d.lock, d.rep, d.addr_size, d.seg);
+		expect(g->what, g->bytes, g->n - 1, g->mode, VLAPIC_DECODE_TRUNCATED, &d);
+	}
+}
 
 static void refused_forms(void **state)
 {
@@ -177,6 +332,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(supported_forms),
+		cmocka_unit_test(more_forms),
 		cmocka_unit_test(refused_forms),
 		cmocka_unit_test(error_sentences),
 	};

@@ -913,11 +913,16 @@ static void min_period(void **state)
 	assert_int_equal(f->logs, 1);
 	free(f);
 
-	/* min_period_us = 0: no limit */
+	/* min_period_us = 0: only the 1 us floor (issue 11), which count 2 (1.68 us) is above */
 	f = fake_new_cfg(VPIT_HZ * TPT, 0, false);
 	t0 = f->tsc;
 	program(f, 0, 2, 2);
 	assert_int_equal(f->deadline, t0 + 2 * TPT);
+	assert_int_equal(stats(f)->min_period_raised, 0);
+	/* count 1 (0.84 us) is below it: the period becomes 1 us */
+	program(f, 0, 3, 1);
+	assert_int_equal(stats(f)->min_period_raised, 1);
+	assert_int_equal(f->p.min_period, VPIT_HZ * TPT / 1000000);
 	free(f);
 }
 
