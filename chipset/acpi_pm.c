@@ -137,7 +137,9 @@ void acpi_pm_write(struct acpi_pm *pm, uint16_t port, uint8_t val, uint64_t now)
 	update(pm, now);
 }
 
+/* Every exit calls this: only the armed deadline (TMR_EN) raises anything unasked. */
 void acpi_pm_timer_check(struct acpi_pm *pm, uint64_t now)
 {
-	update(pm, now);
+	if (pm->armed && now >= pm->deadline)
+		update(pm, now);
 }

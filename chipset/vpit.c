@@ -82,11 +82,17 @@ static bool fire(struct vpit *p, uint64_t now)
 	return true;
 }
 
+/*
+ * Every exit calls this: before the armed deadline (or with none) no edge is due and nothing
+ * changed since the last rearm (port writes rearm themselves), so it returns at once.
+ */
 bool vpit_timer_check(struct vpit *p, uint64_t now)
 {
 	bool fired;
 
 	now = monotonic(p, now);
+	if (!p->armed || now < p->armed_deadline)
+		return false;
 	fired = fire(p, now);
 	rearm(p);
 	return fired;
