@@ -339,11 +339,23 @@ static void io_write8(struct chipset *c, uint16_t port, uint8_t val, uint64_t no
 		vpic_io_write(&c->pic, port, val);
 }
 
+/*
+ * The edges held back while IRQ0 was masked everywhere (chipset_timer_check), raised before the
+ * guest looks at or changes the controllers: an edge that came while masked must not count as
+ * one after an unmask.
+ */
+static void catch_up(struct chipset *c, uint64_t now)
+{
+	if (!irq0_unmasked(c))
+		vpit_timer_check(&c->pit, now);
+}
+
 void chipset_io(struct chipset *c, uint16_t port, unsigned int size, bool write, uint32_t *val,
 		uint64_t now)
 {
 	uint32_t in = 0;
 
+	catch_up(c, now);
 	for (unsigned int i = 0; i < size && i < 4; i++) {
 		uint16_t p = (uint16_t)(port + i);
 
@@ -361,13 +373,16 @@ uint32_t chipset_ioapic_base(const struct chipset *c)
 	return vioapic_base(&c->ioapic);
 }
 
-uint32_t chipset_mmio_read(struct chipset *c, uint32_t offset, unsigned int size)
+uint32_t chipset_mmio_read(struct chipset *c, uint32_t offset, unsigned int size, uint64_t now)
 {
+	catch_up(c, now);
 	return vioapic_mmio_read(&c->ioapic, offset, size);
 }
 
-void chipset_mmio_write(struct chipset *c, uint32_t offset, uint32_t val, unsigned int size)
+void chipset_mmio_write(struct chipset *c, uint32_t offset, uint32_t val, unsigned int size,
+			uint64_t now)
 {
+	catch_up(c, now);
 	vioapic_mmio_write(&c->ioapic, offset, val, size);
 }
 
@@ -376,11 +391,17 @@ bool chipset_powered_off(const struct chipset *c)
 	return c->powered_off;
 }
 
+/*
+ * While IRQ0 is masked at both controllers an edge only latches the vPIC's IRR (the vIOAPIC
+ * loses a masked edge), which the guest can see through the chipset's ports alone: the edges
+ * are raised there (chipset_io), not at every exit, where they would cost an exit that serves
+ * another timer a few hundred instructions now and then.
+ */
 bool chipset_timer_check(struct chipset *c, uint64_t now)
 {
 	if (c->cfg.acpi_pm)
 		acpi_pm_timer_check(&c->pm, now);
-	return vpit_timer_check(&c->pit, now);
+	return irq0_unmasked(c) && vpit_timer_check(&c->pit, now);
 }
 
 void chipset_eoi(struct chipset *c, uint8_t vector)

@@ -23,8 +23,10 @@
  * One deadline goes to the glue (ops->timer_arm): the earlier of the ACPI PM timer's (while it
  * wants one) and the vPIT's, which counts only while IRQ0 is unmasked at the vPIC or at the
  * vIOAPIC: an edge that no controller lets through needs no exit of its own. Every exit still
- * runs chipset_timer_check, so IRR and the counter see every edge at the next exit, and
- * unmasking arms the held deadline (an overdue one at once).
+ * runs chipset_timer_check, which raises due edges while IRQ0 is unmasked; while it is masked
+ * everywhere the edges are raised at the next access to the chipset's ports or the vIOAPIC's page
+ * instead (where their one effect, the vPIC's IRR bit, shows, and where an unmask comes from),
+ * and unmasking arms the held deadline.
  *
  * Forwarding. A physical ISA line in chipset_config.forward_mask is "wanted" while the guest has
  * it unmasked at the vPIC or at the vIOAPIC; ops->line_wanted tells the glue, which unmasks the
@@ -124,8 +126,10 @@ bool chipset_port(const struct chipset *c, uint16_t port);
 void chipset_io(struct chipset *c, uint16_t port, unsigned int size, bool write, uint32_t *val,
 		uint64_t now);
 uint32_t chipset_ioapic_base(const struct chipset *c);
-uint32_t chipset_mmio_read(struct chipset *c, uint32_t offset, unsigned int size);
-void chipset_mmio_write(struct chipset *c, uint32_t offset, uint32_t val, unsigned int size);
+/* An access to the vIOAPIC's page at host TSC `now`. */
+uint32_t chipset_mmio_read(struct chipset *c, uint32_t offset, unsigned int size, uint64_t now);
+void chipset_mmio_write(struct chipset *c, uint32_t offset, uint32_t val, unsigned int size,
+			uint64_t now);
 /* The guest wrote SLP_EN with \_S5's sleep type: the machine is off. */
 bool chipset_powered_off(const struct chipset *c);
 /* The vPIT's and the PM timer's expiries due at `now`; true if IRQ0 was raised. */

@@ -130,9 +130,9 @@ static void mmio(void *ctx, uint64_t offset, unsigned int size, bool write, uint
 {
 	(void)ctx;
 	if (write)
-		chipset_mmio_write(&cs, (uint32_t)offset, *val, size);
+		chipset_mmio_write(&cs, (uint32_t)offset, *val, size, rdtsc());
 	else
-		*val = chipset_mmio_read(&cs, (uint32_t)offset, size);
+		*val = chipset_mmio_read(&cs, (uint32_t)offset, size, rdtsc());
 }
 
 static void timer_check(void *ctx, uint64_t now)

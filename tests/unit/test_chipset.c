@@ -145,8 +145,8 @@ static void pic_init(struct env *e, uint8_t master_imr, uint8_t slave_imr)
 
 static void ioapic_write(struct env *e, uint32_t reg, uint32_t val)
 {
-	chipset_mmio_write(&e->c, VIOAPIC_MMIO_REGSEL, reg, 4);
-	chipset_mmio_write(&e->c, VIOAPIC_MMIO_WIN, val, 4);
+	chipset_mmio_write(&e->c, VIOAPIC_MMIO_REGSEL, reg, 4, e->now);
+	chipset_mmio_write(&e->c, VIOAPIC_MMIO_WIN, val, 4, e->now);
 }
 
 static void redirect(struct env *e, unsigned int pin, uint32_t lo, uint8_t dest)
@@ -292,8 +292,9 @@ static void test_pm_sleep(void **state)
 }
 
 /*
- * The BIOS state: the PIT runs at 18.2 Hz and the PIC is masked: nothing reaches the vCPU, and
- * no exit is asked for; the edge still happens at the next check. Unmasking IRQ0 arms the timer.
+ * The BIOS state: the PIT runs at 18.2 Hz and the PIC is masked: nothing reaches the vCPU, no
+ * exit is asked for, and the exits leave the edges alone; the guest's next look at the 8259 finds
+ * IRQ0 in its IRR (8259A: IRR latches masked requests). Unmasking IRQ0 arms the timer.
  */
 static void test_bios_state_quiet(void **state)
 {
@@ -302,7 +303,10 @@ static void test_bios_state_quiet(void **state)
 	(void)state;
 	assert_false(e->armed);
 	e->now += 60000000;			/* 60 ms: past the first 54.9 ms period */
-	assert_true(chipset_timer_check(&e->c, e->now));
+	assert_false(chipset_timer_check(&e->c, e->now));
+	assert_int_equal(chipset_pit_stats(&e->c)->ticks, 0);
+	outb(e, 0x20, 0x0a);			/* OCW3: read IRR */
+	assert_int_equal(inb(e, 0x20) & 1, 1);
 	assert_false(chipset_extint_pending(&e->c));
 	assert_int_equal(e->posts, 0);
 	assert_int_equal(chipset_pit_stats(&e->c)->ticks, 1);
@@ -383,6 +387,29 @@ static void test_pit_mode0_fall_withdraws(void **state)
 	assert_int_equal(e->posts, 1);
 	assert_true(chipset_extint_pending(&e->c));
 	assert_int_equal(chipset_extint_ack(&e->c), 0x30);
+}
+
+/* Edges while IRQ0 is masked everywhere are lost at the vIOAPIC: unmasking brings none of them. */
+static void test_masked_edges_stay_lost(void **state)
+{
+	struct env *e = setup(0);
+	uint64_t unmasked_at;
+
+	(void)state;
+	pic_init(e, 0xff, 0xff);
+	redirect(e, 2, 0x31 | VIOAPIC_RTE_MASKED, APIC_ID);
+	pit_rate(e, 1193);
+	e->now += 5500000;			/* five and a half periods, checked at every exit */
+	for (unsigned int i = 0; i < 10; i++)
+		chipset_timer_check(&e->c, e->now - 5000000 + i * 500000);
+	assert_int_equal(e->posts, 0);
+	unmasked_at = e->now;
+	redirect(e, 2, 0x31, APIC_ID);
+	chipset_timer_check(&e->c, e->now);
+	assert_int_equal(e->posts, 0);
+	run_to_deadline(e);
+	assert_int_equal(e->posts, 1);
+	assert_true(e->now > unmasked_at);
 }
 
 /* A message for another APIC ID is not ours; broadcast and logical ones are. */
@@ -512,7 +539,7 @@ static void test_fuzz(void **state)
 				   &val, e->now);
 			break;
 		case 3:
-			chipset_mmio_write(&e->c, (r >> 3) & 0xff, val, 4);
+			chipset_mmio_write(&e->c, (r >> 3) & 0xff, val, 4, e->now);
 			break;
 		case 4:
 			chipset_phys_irq(&e->c, (r >> 3) % 16, r & 0x80, r & 0x100);
@@ -542,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_pit_through_ioapic_pin2),
 		cmocka_unit_test(test_pit_mode0_fall_withdraws),
 		cmocka_unit_test(test_destinations),
+		cmocka_unit_test(test_masked_edges_stay_lost),
 		cmocka_unit_test(test_nmi_and_extint_messages),
 		cmocka_unit_test(test_forwarding_wanted),
 		cmocka_unit_test(test_level_line_eoi),
