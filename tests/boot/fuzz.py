@@ -35,7 +35,7 @@ def native_run(cpu="corei7_skylake_x", short="skylake"):
 		    "reference" % cpu)
 
 
-def tv_run(cpu, short, timer, args=SHORT, suffix="", pending=None):
+def tv_run(cpu, short, timer, args=SHORT + " disable=1", suffix="", pending=None):
 	return test("fuzz-%s-%s%s" % (short, timer, suffix), bochs(cpu),
 		    tickvisor("timer=" + timer, "build/guest/fuzz.elf",
 			      "env=tickvisor mode=xapic " + args),

@@ -140,9 +140,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.advance_ns = in_u32(&in) % 1000001;
 	cfg.min_period_us = how & 8 ? in_u16(&in) : 200;
 	cfg.hv_max_delta = how & 16 ? in_u32(&in) : 0;
-	cfg.tsc_hz = how & 32 ? 1 + in_u32(&in) * 100ull : FAKE_TSC_HZ;
+	cfg.tsc_hz = how & 32 ? 1 + (uint64_t)in_u32(&in) : FAKE_TSC_HZ;
 	cfg.x2apic_supported = !(how & 64);
 	f = fake_new(&cfg);
+	/*
+	 * Every TSC read moves time on by at least 100 ns, as a real one does: a register access
+	 * inside the advance window waits for the expiry (vlapic/timer.c access_time()).
+	 */
+	f->tsc_step = cfg.tsc_hz / 10000000 + (in_u8(&in) & 15);
+	if (!f->tsc_step)
+		f->tsc_step = 1;
 	if (how & 128)
 		fake_write(f, VLAPIC_REG_SVR, 0x1ff);
 	for (i = 0; i < MAX_OPS && in.left; i++) {

@@ -29,8 +29,8 @@
  *   forms=all    also the xAPIC accesses tickvisor can't emulate yet (issue #11 finding 6):
  *                8- and 16-bit widths, MOVZX/MOVSX, XCHG, read-modify-write, MOVS, STOS,
  *                unaligned offsets, and random I/O APIC offsets
- *   strict=1     also the rules issue #11 findings 7 and 9 break: xAPIC ID writes, #GP for
- *                the x2APIC ICR's reserved bits
+ *   strict=1     also what issue #11 findings 4, 7 and 9 break: MOVs to a disabled APIC's
+ *                page, xAPIC ID writes, #GP for the x2APIC ICR's reserved bits
  *   disable=1    IA32_APIC_BASE.EN = 0 and back (Bochs can't enable its APIC again)
  *   relocate=1   xAPIC base relocation
  *   trace=N      print each operation's name from operation N on (a reproducer's detail)
@@ -308,6 +308,13 @@ static uint32_t lvt_value(uint32_t off)
 	     VEC_LVT_FIRST + below(0x30);
 	if (off != APIC_LVTT)
 		v |= chance(70) ? APIC_LVT_MASKED : 0;
+	/*
+	 * An unmasked level-triggered LINT with an active-low polarity (bits 15, 13) sees its
+	 * idle line as asserted: a storm that starves the guest on hardware and under tickvisor
+	 * (its lines idle low). Those LVTs keep an active-high polarity.
+	 */
+	if (off == APIC_LVT_LINT0 || off == APIC_LVT_LINT1)
+		v &= ~(1u << 13);
 	/* timer mode 3 is reserved (SDM figure 11-8): what it does is anyone's guess */
 	else if (lvtt_mode(v) == (3u << 17) ||
 		 (!has_deadline && lvtt_mode(v) == APIC_LVTT_TSC_DEADLINE))
@@ -723,8 +730,19 @@ static void op_reg_write(void)
 	};
 	uint32_t off = regs[below(sizeof(regs) / sizeof(regs[0]))], val = rnd();
 
-	if (state == APIC_OFF)
+	if (state == APIC_OFF) {
+		/*
+		 * The page of a globally disabled APIC (strict=1: issue #11 finding 4): the write
+		 * must not reach a timer that the re-enable would find running.
+		 */
+		if (strict) {
+			off = chance(50) ? APIC_TMICT : APIC_LVTT;
+			mmio_write_form(mmio_base() + off, off == APIC_LVTT ?
+					APIC_LVTT_PERIODIC | VEC_TIMER_FIRST : 1000 + below(100000),
+					rnd());
+		}
 		return;
+	}
 	if (off == APIC_ID && !strict)
 		return;		/* issue #11 finding 7 */
 	if (off >= APIC_LVTT && off <= APIC_LVT_ERROR)
@@ -1317,7 +1335,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	info("fuzz: seed=%u n=%u forms=%s strict=%u disable=%u relocate=%u", seed, nr_ops,
 	     forms_all ? "all" : "mov32", strict, allow_disable, allow_relocate);
 	for (op = 0; op < nr_ops; op++) {
-		if (op && !(op % 100000))
+		if (op && !(op % 10000))
 			info("fuzz: op %u", op);
 		k = pick_op();
 		nr_ops_of[k]++;
