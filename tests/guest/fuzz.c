@@ -120,6 +120,8 @@ static uint32_t inv_count[NR_INV], inv_first[NR_INV];
 static uint32_t nr_faults[32], nr_ops_of[32];
 static enum apic_state state = APIC_XAPIC;
 static uint32_t lvtt_shadow = APIC_LVT_MASKED | VEC_TIMER_FIRST;
+/* TDCR written since the last TMICT write (Bochs, see tmcct_readable()) */
+static bool tdcr_changed;
 
 /* Deliveries per vector; the timer's bounds (see timer_armed()) */
 static volatile uint32_t irqs[256];
@@ -283,9 +285,6 @@ static int reg_write(uint32_t off, uint32_t val)
 {
 	int f = -1;
 
-	if (op >= trace_from)
-		info("fuzz:   write 0x%x = 0x%x (%s)", off, val, state == APIC_OFF ? "off" :
-		     state == APIC_X2APIC ? "x2APIC" : "xAPIC");
 	if (state == APIC_OFF)
 		return -1;
 	if (state == APIC_X2APIC)
@@ -294,7 +293,15 @@ static int reg_write(uint32_t off, uint32_t val)
 		apic_write(off, val);
 	if (off == APIC_LVTT && f < 0)
 		lvtt_shadow = val;
+	if (off == APIC_TDCR)
+		tdcr_changed = true;
+	if (off == APIC_TMICT)
+		tdcr_changed = false;
 	note_fault(f);
+	/* after the write: a line on COM1 takes thousands of TSC ticks */
+	if (op >= trace_from)
+		info("fuzz:   wrote 0x%x = 0x%x (%s), fault %d", off, val,
+		     state == APIC_X2APIC ? "x2APIC" : "xAPIC", f);
 	return f;
 }
 
@@ -324,11 +331,14 @@ static uint32_t lvt_value(uint32_t off)
 
 /*
  * Bochs 2.7 stops the emulation ("APIC: R(curr timer count): delta < initial") at a TMCCT read
- * of a periodic timer after some mode and divisor changes: natively it is not read then.
+ * when the count it computes from the TMICT write at the current divisor has run past TMICT
+ * before its timer event ran: after a TDCR change while counting (it divides the whole time
+ * since the write by the new divisor), and for a periodic timer. Natively TMCCT is not read then.
  */
 static bool tmcct_readable(void)
 {
-	return state != APIC_OFF && (under_tv || lvtt_mode(lvtt_shadow) != APIC_LVTT_PERIODIC);
+	return state != APIC_OFF && (under_tv || (lvtt_mode(lvtt_shadow) != APIC_LVTT_PERIODIC &&
+						 !tdcr_changed));
 }
 
 /* TMCCT, then TMICT: the current count can't be above the initial count (SDM 11.5.4). */
@@ -510,7 +520,8 @@ static void op_probe(void)
 		/* sti; hlt: the interrupt can't slip in between (SDM: STI's one-instruction shadow) */
 		asm volatile("sti; hlt" : : : "memory");
 	} else {
-		sti();
+		/* past STI's one-instruction shadow: an interrupt already pending comes in here */
+		asm volatile("sti; nop; nop" : : : "memory");
 	}
 	while (nr_timer_irqs == before && rdtsc() < limit)
 		asm volatile("pause");
