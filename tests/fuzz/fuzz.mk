@@ -33,7 +33,7 @@ FUZZ_SRCS_chipset     = $(filter-out tests/unit/%,$(UNIT_SRCS_chipset))
 FUZZ_BINS := $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 
 .PHONY: fuzz fuzz-host fuzz-host-build
-fuzz: $(patsubst %,fuzz-guest-%,$(FUZZ_CONFIGS))
+fuzz: deps $(patsubst %,fuzz-guest-%,$(FUZZ_CONFIGS))
 
 fuzz-guest-%: $(B)/tickvisor.elf $(B)/guest/fuzz.elf
 	B=$(B) tests/fuzz/guest-run $* $(SEED) $(N) $(FUZZ_ARGS)
@@ -44,7 +44,7 @@ $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(UNIT_HDRS) tests
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_SRCS_$*) $(FUZZ_LIBS_$*) -o $@
 
-fuzz-host: $(FUZZ_BINS)
+fuzz-host: deps $(FUZZ_BINS)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_B)/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 		echo "fuzz-host: $$t for $(FUZZ_SECONDS) s"; \

@@ -43,7 +43,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "lib/string.h"
 #include "tests/guest/lib/apic.h"
 #include "tests/guest/lib/cmdline.h"
 #include "tests/guest/lib/cpu.h"
@@ -672,12 +671,6 @@ static void op_eoi(void)
 	}
 }
 
-/* Every register offset of the page; reserved ones too (read value unchecked). */
-static uint32_t mmio_base(void)
-{
-	return APIC_DEFAULT_BASE;
-}
-
 /* MOV reads of the page in three addressing forms: absolute, base + displacement, SIB. */
 static uint32_t mmio_read_form(uint32_t addr, unsigned int form)
 {
@@ -714,6 +707,7 @@ static void mmio_write_form(uint32_t addr, uint32_t val, unsigned int form)
 	}
 }
 
+/* Any offset of the page, reserved ones too; the value is not checked. */
 static void op_reg_read(void)
 {
 	uint32_t off = below(64) * 16;
@@ -721,7 +715,7 @@ static void op_reg_read(void)
 	if (off == APIC_TMCCT && !tmcct_readable())
 		return;
 	if (state == APIC_XAPIC) {
-		mmio_read_form(mmio_base() + off, rnd());
+		mmio_read_form(APIC_DEFAULT_BASE + off, rnd());
 	} else if (state == APIC_X2APIC) {
 		uint64_t v;
 
@@ -748,7 +742,7 @@ static void op_reg_write(void)
 		 */
 		if (strict) {
 			off = chance(50) ? APIC_TMICT : APIC_LVTT;
-			mmio_write_form(mmio_base() + off, off == APIC_LVTT ?
+			mmio_write_form(APIC_DEFAULT_BASE + off, off == APIC_LVTT ?
 					APIC_LVTT_PERIODIC | VEC_TIMER_FIRST : 1000 + below(100000),
 					rnd());
 		}
@@ -773,7 +767,7 @@ static void op_reg_write(void)
 			violation(INV_FAULTS, "x2APIC write of MSR 0x%x: fault %d, expected #GP",
 				  APIC_X2APIC_MSR(off), f);
 	} else {
-		mmio_write_form(mmio_base() + off, val, rnd());
+		mmio_write_form(APIC_DEFAULT_BASE + off, val, rnd());
 	}
 	if (off == APIC_TPR)
 		apic_write(APIC_TPR, 0);
@@ -787,7 +781,7 @@ static void op_reg_write(void)
  */
 static void op_mmio_forms(void)
 {
-	uint32_t b = mmio_base(), off = below(64) * 16, v = rnd(), buf[4];
+	uint32_t b = APIC_DEFAULT_BASE, off = below(64) * 16, v = rnd(), buf[4];
 	uint32_t safe[] = { APIC_TPR, APIC_LDR, APIC_ESR };
 	uint32_t w = safe[below(3)];
 
@@ -1020,8 +1014,8 @@ static void op_cpuid(void)
 }
 
 /*
- * Reads of any MSR; writes only where no MSR is: the "0xdead0000" block, which every CPU
- * refuses with #GP (SDM vol. 4 2.1), and IA32_TSC_DEADLINE / TPR-neutral ones.
+ * Reads of any MSR (the value unchecked); writes only where no MSR is, the 0xdead0000 block,
+ * which every CPU refuses with #GP (SDM vol. 4 2.1).
  */
 static void op_msr(void)
 {
@@ -1309,14 +1303,9 @@ static void parse_options(void)
 
 void guest_main(uint32_t magic, uint32_t info_addr)
 {
-	static const char *const checks[NR_INV] = {
-		"fuzz.no_early_irq", "fuzz.no_lost_irq", "fuzz.no_double_irq",
-		"fuzz.tmcct_le_tmict", "fuzz.deadline_zero", "fuzz.fault_rules",
-		"fuzz.hypercalls", "fuzz.self_ipi_reserved_gp",
-	};
 	unsigned int v, k;
 
-	tt_init(magic, info_addr, checks, NR_INV);
+	tt_init(magic, info_addr, inv_names, NR_INV);
 	parse_options();
 	has_x2apic = apic_has_x2apic();
 	has_deadline = apic_has_tsc_deadline();
