@@ -84,6 +84,8 @@ unit: $(UNIT_BINS)
 GUEST_ELFS :=
 include tests/guest/guest.mk
 
+include tests/fuzz/fuzz.mk
+
 # ---- the Linux guest of the boot tests (make linux, make test-linux)
 include tests/linux/linux.mk
 
