@@ -147,7 +147,8 @@ run: linux
 endif
 
 # make bench: tools/bench boots bench.elf natively and under tickvisor in each configuration (in
-# parallel), prints the tables and writes build/bench.json and build/bench-latency.png.
+# parallel), prints the tables and writes build/bench.json, build/bench-latency.png and
+# build/bench-cost.png.
 # PLATFORM=qemu-kvm runs the set under QEMU + KVM; where there is no nested VT-x it says so and
 # fails (status 2) without running anything.
 bench: deps all
@@ -173,8 +174,12 @@ help:
 	@echo '                 (tools/tv-run), as QEMU -kernel: APPEND, INITRD, MODULES, TV, MEM'
 	@echo '  run GUEST=linux  Debian'"'"'s kernel with a busybox shell on an interactive console'
 	@echo '                 (make linux fetches it); exit the shell to end the run'
-	@echo '  bench          the timer benchmarks (tools/bench): tables, build/bench.json and'
-	@echo '                 build/bench-latency.png'
+	@echo '  bench          the timer benchmarks (tools/bench): tables, build/bench.json,'
+	@echo '                 build/bench-latency.png and build/bench-cost.png'
+	@echo '  linux          fetch Debian'"'"'s kernel (apt-get download) and build the initramfs'
+	@echo '  test-linux     only the Linux boot tests'
+	@echo '  fuzz           the fuzzing guest, long: SEED=, N=, FUZZ_CONFIGS=, FUZZ_ARGS='
+	@echo '  fuzz-host      the libFuzzer harnesses (tests/fuzz/), FUZZ_SECONDS each (default 60)'
 	@echo '  deps           check (as root: install) the Debian packages (tools/deps)'
 	@echo '  clean          remove build/'
 	@echo '  help           this text'

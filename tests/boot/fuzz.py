@@ -45,3 +45,8 @@ def tv_run(cpu, short, timer, args=SHORT + " disable=1", suffix="", pending=None
 
 TESTS = [native_run()]
 TESTS += [tv_run(cpu, short, timer) for cpu, short in CPUS for timer in ("hv", "sw")]
+# The hostile mix (issue #11's findings 6-9, fixed): every access width and instruction form on
+# the APIC page, writes to a disabled APIC and to the APIC ID, reserved x2APIC ICR bits, and a
+# relocated xAPIC base.
+TESTS += [tv_run(cpu, short, timer, SHORT + " disable=1 strict=1 forms=all relocate=1",
+		 "-hostile") for cpu, short in CPUS for timer in ("hv", "sw")]

@@ -82,6 +82,7 @@ static uint16_t port(struct fuzz_input *in)
 {
 	static const uint16_t ports[] = {
 		0x20, 0x21, 0xa0, 0xa1, 0x4d0, 0x4d1, 0x40, 0x41, 0x42, 0x43, 0x61,
+		0x600, 0x602, 0x604, 0x608,	/* the ACPI PM1a blocks and PM timer */
 	};
 	uint8_t b = in_u8(in);
 
@@ -100,6 +101,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct chipset_config cfg = {
 		.tsc_hz = TSC_HZ, .min_period_us = in_u8(&in), .ioapic_base = VIOAPIC_DEFAULT_BASE,
 		.forward_mask = in_u16(&in),
+		.acpi_pm = true,
+		.pm = { .evt_port = 0x600, .cnt_port = 0x604, .tmr_port = 0x608, .s5_slp_typ = 5 },
+		.sci_irq = 9,
 	};
 	unsigned int i;
 	uint32_t val;
@@ -117,17 +121,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p = port(&in);
 			b = in_u8(&in);
 			val = in_u32(&in);
-			if (chipset_port(p))
+			if (chipset_port(&e.c, p))
 				chipset_io(&e.c, p, size_of(b), b & 4, &val, e.now);
 			break;
 		case 2:
 			b = in_u8(&in);
-			chipset_mmio_read(&e.c, in_u16(&in) & 0xfff, size_of(b));
+			chipset_mmio_read(&e.c, in_u16(&in) & 0xfff, size_of(b), e.now);
 			break;
 		case 3:
 			b = in_u8(&in);
 			p = in_u16(&in) & 0xfff;
-			chipset_mmio_write(&e.c, p, in_u32(&in), size_of(b));
+			chipset_mmio_write(&e.c, p, in_u32(&in), size_of(b), e.now);
 			break;
 		case 4:
 			e.now += in_u8(&in) & 1 ? in_u32(&in) : in_u16(&in);

@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static int same(const struct boot_options *a, const struct boot_options *b)
 {
 	return a->timer == b->timer && a->advance_mode == b->advance_mode &&
-	       (a->advance_mode != ADVANCE_FIXED || a->advance_ns == b->advance_ns) &&
+	       (a->advance_mode != VLAPIC_ADVANCE_FIXED || a->advance_ns == b->advance_ns) &&
 	       a->min_period_us == b->min_period_us && a->log_level == b->log_level &&
 	       a->guest_mem_bytes == b->guest_mem_bytes && a->crash == b->crash;
 }
