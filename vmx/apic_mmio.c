@@ -25,7 +25,6 @@
 #include "vmx/guest_mem.h"
 #include "vmx/vmx_ops.h"
 
-#define AR_L		(1u << 13)	/* CS.L: 64-bit code */
 #define PAGE_MASK	0xfffull
 
 struct access {
@@ -140,16 +139,13 @@ static void refuse(struct vcpu *v, uint32_t offset, const char *why, uint8_t vec
 static enum vcpu_action emulate(struct vcpu *v, struct access *a)
 {
 	uint64_t rip = vmread(VMCS_GUEST_RIP);
-	bool long64 = (vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L);
-	uint8_t bytes[VLAPIC_INSN_MAX];
-	unsigned int n = guest_read_linear(v, vmread(VMCS_GUEST_CS_BASE) + rip, bytes,
-					   sizeof(bytes));
+	bool long64 = guest_code_is_64bit();
 	struct vlapic_emul_cpu cpu;
 	struct vlapic_mmio_insn insn;
 	enum vlapic_decode_error err;
 	enum vlapic_emul_result res;
 
-	err = vlapic_mmio_decode(bytes, n, long64 ? VLAPIC_CPU_LONG64 : VLAPIC_CPU_PROT32, &insn);
+	err = guest_decode_at_rip(v, &insn);
 	if (err != VLAPIC_DECODE_OK) {
 		refuse(v, a->offset, vlapic_mmio_decode_strerror(err), VEC_UD);
 		return VCPU_RESUME;

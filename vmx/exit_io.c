@@ -32,7 +32,6 @@
  */
 #define INSTR_INFO_ASIZE(i)	(((i) >> 7) & 7)
 #define VMX_BASIC_INS_OUTS_INFO	(1ull << 54)
-#define AR_L			(1u << 13)	/* CS.L: 64-bit code */
 #define AR_DB			(1u << 14)	/* CS.D: 32-bit code */
 #define RFLAGS_DF		(1ull << 10)
 /*
@@ -94,7 +93,7 @@ static unsigned int string_address_size(void)
 		return by_code[INSTR_INFO_ASIZE(vmread(VMCS_EXIT_INSTR_INFO))];
 	/* Without the information: the code segment's default (an 0x67 prefix is missed). */
 	ar = (uint32_t)vmread(VMCS_GUEST_CS_AR);
-	return (ar & AR_L) ? 8 : (ar & AR_DB) ? 4 : 2;
+	return (ar & GUEST_AR_L) ? 8 : (ar & AR_DB) ? 4 : 2;
 }
 
 /* reg + delta within the address size; a 16-bit update keeps the register's upper bits. */

@@ -141,3 +141,18 @@ void guest_gpr_write(struct vcpu *v, unsigned int index, uint64_t val)
 	else
 		vmwrite(VMCS_GUEST_RSP, val);
 }
+
+bool guest_code_is_64bit(void)
+{
+	return (vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & GUEST_AR_L);
+}
+
+enum vlapic_decode_error guest_decode_at_rip(struct vcpu *v, struct vlapic_mmio_insn *insn)
+{
+	uint8_t bytes[VLAPIC_INSN_MAX];
+	unsigned int n = guest_read_linear(v, vmread(VMCS_GUEST_CS_BASE) + vmread(VMCS_GUEST_RIP),
+					   bytes, sizeof(bytes));
+
+	return vlapic_mmio_decode(bytes, n, guest_code_is_64bit() ? VLAPIC_CPU_LONG64 :
+				  VLAPIC_CPU_PROT32, insn);
+}

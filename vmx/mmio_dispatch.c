@@ -3,6 +3,8 @@
 #include "arch/x86/log.h"
 #include "arch/x86/msr.h"
 #include "arch/x86/platform.h"
+#include "arch/x86/ratelimit.h"
+#include "arch/x86/trap.h"
 #include "vlapic/mmio_decode.h"
 #include "vmx/guest_mem.h"
 #include "vmx/mmio_dispatch.h"
@@ -14,7 +16,6 @@
 /* EPT-violation exit qualification (SDM 28.2.1, table 28-7) */
 #define EPT_QUAL_READ		(1ull << 0)
 #define EPT_QUAL_WRITE		(1ull << 1)
-#define AR_L			(1u << 13)	/* CS.L: 64-bit code */
 
 struct mmio_range {
 	uint64_t gpa;
@@ -73,18 +74,15 @@ bool mmio_dispatch_range(unsigned int i, uint64_t *gpa, uint64_t *len)
 /*
  * Like an xAPIC access without APIC-register virtualization: the exit gives the address but
  * not the instruction's length or operands (28.2.4 leaves the length undefined for EPT
- * violations), so the instruction is read at guest RIP and decoded. An instruction fetch, or
- * a form the decoder refuses, ends the run with a diagnostic: a wrong emulation would corrupt
- * the guest silently. Chipset registers are 32 bits wide, which the decoder's MOVs cover.
+ * violations), so the instruction is read at guest RIP and decoded. Chipset registers are 32 bits
+ * wide, which the decoder's 32-bit MOVs cover; any other form gets #UD, as on the APIC page
+ * (a wrong emulation would corrupt the guest silently). An instruction fetch from the page ends
+ * the run with a diagnostic.
  */
 enum vcpu_action mmio_dispatch_exit(struct vcpu *v, uint64_t gpa)
 {
 	const struct mmio_range *r = find(gpa);
 	uint64_t rip = vmread(VMCS_GUEST_RIP);
-	bool long64 = (vmread(VMCS_GUEST_EFER) & EFER_LMA) && (vmread(VMCS_GUEST_CS_AR) & AR_L);
-	uint8_t bytes[VLAPIC_INSN_MAX];
-	unsigned int n = guest_read_linear(v, vmread(VMCS_GUEST_CS_BASE) + rip, bytes,
-					   sizeof(bytes));
 	struct vlapic_mmio_insn insn;
 	enum vlapic_decode_error err;
 	uint32_t val;
@@ -94,16 +92,21 @@ enum vcpu_action mmio_dispatch_exit(struct vcpu *v, uint64_t gpa)
 		vcpu_dump(v);
 		return vcpu_stop(v, EXIT_FAILURE_CODE);
 	}
-	err = vlapic_mmio_decode(bytes, n, long64 ? VLAPIC_CPU_LONG64 : VLAPIC_CPU_PROT32, &insn);
+	err = guest_decode_at_rip(v, &insn);
 	/* the decoder knows more forms than MOV; chipset registers take 32-bit MOVs */
 	if (err == VLAPIC_DECODE_OK && (insn.size != 4 || insn.reg_size != 4 ||
 					(insn.op != VLAPIC_OP_LOAD && insn.op != VLAPIC_OP_STORE)))
 		err = VLAPIC_DECODE_UNSUPPORTED;
 	if (err != VLAPIC_DECODE_OK) {
-		pr_err("MMIO access at guest-physical %#lx by an instruction tickvisor can't "
-		       "emulate: %s\n", gpa, vlapic_mmio_decode_strerror(err));
-		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
+		/* #UD, as for the APIC page (vmx/apic_mmio.c): the guest goes on */
+		static uint64_t count;
+
+		if (ratelimit_report(++count))
+			pr_warn("MMIO access at guest-physical %#lx by an instruction tickvisor can't "
+				"emulate (%s): #UD (%lu suppressed before this line)\n", gpa,
+				vlapic_mmio_decode_strerror(err), ratelimit_suppressed(count));
+		vcpu_inject_exception(v, VEC_UD, false, 0);
+		return VCPU_RESUME;
 	}
 	if (insn.write) {
 		val = insn.has_imm ? (uint32_t)insn.imm : (uint32_t)guest_gpr_read(v, insn.reg);

@@ -26,10 +26,10 @@
  * Command line (with tt_init's mode= and env=):
  *   seed=N       the generator's seed (default 1)
  *   n=N          operations (default 2000)
- *   forms=all    also the xAPIC accesses tickvisor can't emulate yet (issue #11 finding 6):
- *                8- and 16-bit widths, MOVZX/MOVSX, XCHG, read-modify-write, MOVS, STOS,
- *                unaligned offsets, and random I/O APIC offsets
- *   strict=1     also what issue #11 findings 4, 7 and 9 break: MOVs to a disabled APIC's
+ *   forms=all    also the xAPIC accesses beyond 32-bit MOVs (issue #11 finding 6; Bochs' own
+ *                APIC panics on some): 8- and 16-bit widths, MOVZX/MOVSX, XCHG,
+ *                read-modify-write, MOVS, STOS, unaligned offsets, random I/O APIC offsets
+ *   strict=1     also what issue #11 findings 4, 7 and 9 were about: MOVs to a disabled APIC's
  *                page, xAPIC ID writes, #GP for the x2APIC ICR's reserved bits
  *   disable=1    IA32_APIC_BASE.EN = 0 and back (Bochs can't enable its APIC again)
  *   relocate=1   xAPIC base relocation
