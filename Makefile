@@ -91,7 +91,8 @@ include tests/linux/linux.mk
 
 # ---- the default ISO: tickvisor running the guest test suite (tools/grub/default.cfg)
 ISO_CFG   := tools/grub/default.cfg
-ISO_FILES := $(B)/tickvisor.elf $(B)/guest/mbtest.elf $(B)/guest/module1.bin $(B)/guest/module2.bin
+ISO_FILES := $(B)/tickvisor.elf $(B)/guest/timer.elf $(B)/guest/mbtest.elf $(B)/guest/module1.bin \
+	     $(B)/guest/module2.bin
 
 $(B)/tickvisor.iso: $(ISO_CFG) $(ISO_FILES) tools/mkiso
 	tools/mkiso $@ $(ISO_CFG) $(ISO_FILES)
