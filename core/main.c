@@ -44,7 +44,7 @@ static const char *mmap_type_name(uint32_t type)
 
 static void __attribute__((noreturn)) fail(void)
 {
-	platform_exit(EXIT_FAILURE_CODE);
+	platform_exit(STATUS_FAILURE);
 }
 
 static void parse_boot_info(uint32_t magic, uint32_t info)

@@ -153,7 +153,7 @@ static enum vcpu_action never_wakes(struct vcpu *v, uint64_t now)
 	pr_err("guest halted with interrupts enabled but no timer armed and no interrupt "
 	       "source: it can never wake\n");
 	vcpu_dump(v);
-	return vcpu_stop(v, EXIT_FAILURE_CODE);
+	return vcpu_stop(v, STATUS_FAILURE);
 }
 
 enum vcpu_action handle_hlt(struct vcpu *v)
@@ -168,7 +168,7 @@ enum vcpu_action handle_hlt(struct vcpu *v)
 		pr_err("guest executed HLT with interrupts disabled (RFLAGS.IF = 0) and no NMI "
 		       "pending: nothing but an NMI could wake it\n");
 		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
+		return vcpu_stop(v, STATUS_FAILURE);
 	}
 	vlapic_vcpu_blocking(l, v->exit_tsc);
 	deadlines_blocking(true, v->exit_tsc);

@@ -50,12 +50,12 @@ static const struct control proc2_controls[] = {
 };
 
 static const struct control exit_controls[] = {
-	{ EXIT_HOST_ADDR_SPACE_SIZE, "host address-space size (64-bit host)", true },
-	{ EXIT_ACK_INTR_ON_EXIT, "acknowledge interrupt on exit", true },
-	{ EXIT_SAVE_PAT, "save IA32_PAT", true },
-	{ EXIT_LOAD_PAT, "load IA32_PAT", true },
-	{ EXIT_SAVE_EFER, "save IA32_EFER", true },
-	{ EXIT_LOAD_EFER, "load IA32_EFER", true },
+	{ EXIT_CTL_HOST_ADDR_SPACE_SIZE, "host address-space size (64-bit host)", true },
+	{ EXIT_CTL_ACK_INTR_ON_EXIT, "acknowledge interrupt on exit", true },
+	{ EXIT_CTL_SAVE_PAT, "save IA32_PAT", true },
+	{ EXIT_CTL_LOAD_PAT, "load IA32_PAT", true },
+	{ EXIT_CTL_SAVE_EFER, "save IA32_EFER", true },
+	{ EXIT_CTL_LOAD_EFER, "load IA32_EFER", true },
 };
 
 static const struct control entry_controls[] = {

@@ -82,8 +82,8 @@ static void op_line_wanted(void *ctx, unsigned int irq, bool wanted)
 	if (irq_line_enable(line, phys_irq, NULL))
 		enabled |= (uint16_t)(1u << irq);
 	else if (ratelimit_report(++refused))
-		pr_warn("chipset: ISA IRQ%u can't be forwarded (host line %u; %lu suppressed before "
-			"this line)\n", irq, line, ratelimit_suppressed(refused));
+		pr_warn("chipset: ISA IRQ%u can't be forwarded (host line %u; %lu suppressed "
+			"before this line)\n", irq, line, ratelimit_suppressed(refused));
 }
 
 static void op_line_eoi(void *ctx, unsigned int irq)
@@ -121,7 +121,7 @@ static enum vcpu_action io(struct vcpu *v, void *ctx, uint16_t port, unsigned in
 	chipset_io(&cs, port, size, write, val, v->exit_tsc);
 	if (chipset_powered_off(&cs)) {
 		pr_info("guest powered off through ACPI (SLP_EN with the S5 sleep type)\n");
-		return vcpu_stop(v, EXIT_SUCCESS_CODE);
+		return vcpu_stop(v, STATUS_SUCCESS);
 	}
 	return VCPU_RESUME;
 }

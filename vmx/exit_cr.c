@@ -119,7 +119,7 @@ enum vcpu_action handle_cr_access(struct vcpu *v)
 	/* CLTS and LMSW touch only CR0 bits 3:0, which the mask leaves to the guest. */
 	pr_err("unexpected control-register access exit (qualification %#lx)\n", q);
 	vcpu_dump(v);
-	return vcpu_stop(v, EXIT_FAILURE_CODE);
+	return vcpu_stop(v, STATUS_FAILURE);
 }
 
 /*

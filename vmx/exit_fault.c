@@ -34,7 +34,7 @@ enum vcpu_action handle_ept_violation(struct vcpu *v)
 		kprintf(", guest linear address %#lx", vmread(VMCS_GUEST_LINEAR_ADDR));
 	kprintf(", guest RIP %#lx; guest RAM ends at %#lx\n", vmread(VMCS_GUEST_RIP), v->ram_size);
 	vcpu_dump(v);
-	return vcpu_stop(v, EXIT_FAILURE_CODE);
+	return vcpu_stop(v, STATUS_FAILURE);
 }
 
 enum vcpu_action handle_ept_misconfig(struct vcpu *v)
@@ -42,14 +42,14 @@ enum vcpu_action handle_ept_misconfig(struct vcpu *v)
 	pr_err("EPT misconfiguration at guest-physical address %#lx: a bug in tickvisor's EPT\n",
 	       vmread(VMCS_GUEST_PHYS_ADDR));
 	vcpu_dump(v);
-	return vcpu_stop(v, EXIT_FAILURE_CODE);
+	return vcpu_stop(v, STATUS_FAILURE);
 }
 
 enum vcpu_action handle_triple_fault(struct vcpu *v)
 {
 	pr_err("guest triple fault (a fault while delivering a double fault): the guest is dead\n");
 	vcpu_dump(v);
-	return vcpu_stop(v, EXIT_FAILURE_CODE);
+	return vcpu_stop(v, STATUS_FAILURE);
 }
 
 /* Exit reasons 33, 34, 41 with bit 31 set (SDM 27.8): the entry checks on the guest failed. */
@@ -62,11 +62,11 @@ enum vcpu_action handle_entry_failure(struct vcpu *v)
 	unsigned int reason = v->exit_reason & 0xffff;
 
 	pr_err("%s", exit_reason_name(reason));
-	if (reason == EXIT_INVALID_GUEST_STATE && v->exit_qual < 5 && qual_33[v->exit_qual])
+	if (reason == EXIT_REASON_INVALID_GUEST_STATE && v->exit_qual < 5 && qual_33[v->exit_qual])
 		kprintf(" (checking %s)", qual_33[v->exit_qual]);
-	else if (reason == EXIT_MSR_LOADING)
+	else if (reason == EXIT_REASON_MSR_LOADING)
 		kprintf(" (MSR-load entry %lu)", v->exit_qual);
 	kprintf("\n");
 	vmcs_dump_entry_failure(v, 0);
-	return vcpu_stop(v, EXIT_FAILURE_CODE);
+	return vcpu_stop(v, STATUS_FAILURE);
 }

@@ -62,12 +62,12 @@ static enum vcpu_action exit_port(struct vcpu *v, void *ctx, uint16_t port, unsi
 	if (port >= IO_PORT_QEMU_EXIT && port < IO_PORT_QEMU_EXIT + 4)
 		return guest_exit(v, *val, "the isa-debug-exit port");
 	if (port == IO_PORT_BOCHS_IODEBUG && *val == 0x8ae0)
-		return guest_exit(v, EXIT_SUCCESS_CODE, "Bochs' iodebug port");
+		return guest_exit(v, STATUS_SUCCESS, "Bochs' iodebug port");
 	if (port == IO_PORT_BOCHS_SHUTDOWN) {
 		shutdown_matched = (char)*val == shutdown_word[shutdown_matched] ?
 				   shutdown_matched + 1 : ((char)*val == shutdown_word[0]);
 		if (shutdown_matched == sizeof(shutdown_word) - 1)
-			return guest_exit(v, EXIT_FAILURE_CODE, "Bochs' shutdown port");
+			return guest_exit(v, STATUS_FAILURE, "Bochs' shutdown port");
 	}
 	return VCPU_RESUME;
 }

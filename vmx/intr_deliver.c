@@ -224,11 +224,12 @@ void intr_deliver_after_exit(struct vcpu *v)
 	uint32_t info;
 	bool unblocked;
 
-	if (!glue.vnmi || (reason != EXIT_EXCEPTION_NMI && reason != EXIT_EPT_VIOLATION))
+	if (!glue.vnmi ||
+	    (reason != EXIT_REASON_EXCEPTION_NMI && reason != EXIT_REASON_EPT_VIOLATION))
 		return;
 	if (vmread(VMCS_IDT_VECTORING_INFO) & INTR_INFO_VALID)
 		return;
-	if (reason == EXIT_EPT_VIOLATION) {
+	if (reason == EXIT_REASON_EPT_VIOLATION) {
 		unblocked = v->exit_qual & NMI_UNBLOCKED_BY_IRET;
 	} else {
 		info = (uint32_t)vmread(VMCS_EXIT_INTR_INFO);

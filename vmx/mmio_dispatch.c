@@ -90,7 +90,7 @@ enum vcpu_action mmio_dispatch_exit(struct vcpu *v, uint64_t gpa)
 	if (!(v->exit_qual & (EPT_QUAL_READ | EPT_QUAL_WRITE))) {
 		pr_err("instruction fetch from emulated MMIO at guest-physical %#lx\n", gpa);
 		vcpu_dump(v);
-		return vcpu_stop(v, EXIT_FAILURE_CODE);
+		return vcpu_stop(v, STATUS_FAILURE);
 	}
 	err = guest_decode_at_rip(v, &insn);
 	/* the decoder knows more forms than MOV; chipset registers take 32-bit MOVs */
@@ -102,8 +102,9 @@ enum vcpu_action mmio_dispatch_exit(struct vcpu *v, uint64_t gpa)
 		static uint64_t count;
 
 		if (ratelimit_report(++count))
-			pr_warn("MMIO access at guest-physical %#lx by an instruction tickvisor can't "
-				"emulate (%s): #UD (%lu suppressed before this line)\n", gpa,
+			pr_warn("MMIO access at guest-physical %#lx by an instruction "
+				"tickvisor can't emulate (%s): #UD (%lu suppressed before this "
+				"line)\n", gpa,
 				vlapic_mmio_decode_strerror(err), ratelimit_suppressed(count));
 		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return VCPU_RESUME;

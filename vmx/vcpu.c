@@ -117,7 +117,7 @@ uint32_t vcpu_run(struct vcpu *v)
 		}
 		if (vmx_enter(v) != 0) {
 			vmcs_dump_entry_failure(v, (uint32_t)vmread(VMCS_VM_INSTR_ERROR));
-			return EXIT_FAILURE_CODE;
+			return STATUS_FAILURE;
 		}
 		v->exit_tsc = rdtsc();
 		v->exit_reason = (uint32_t)vmread(VMCS_EXIT_REASON);
@@ -126,7 +126,7 @@ uint32_t vcpu_run(struct vcpu *v)
 		 * service at the host LAPIC (SDM 28.2.2): run the host's handler first, as KVM's
 		 * handle_exit_irqoff does, so that the timer check below acts on what it did.
 		 */
-		if ((v->exit_reason & 0xffff) == EXIT_EXTERNAL_INTERRUPT)
+		if ((v->exit_reason & 0xffff) == EXIT_REASON_EXTERNAL_INTERRUPT)
 			irq_dispatch_vector((uint8_t)(vmread(VMCS_EXIT_INTR_INFO) &
 						      INTR_INFO_VECTOR_MASK));
 		v->exit_qual = vmread(VMCS_EXIT_QUALIFICATION);

@@ -62,7 +62,7 @@ void vcpu_skip_instruction(struct vcpu *v);
 void vcpu_inject_exception(struct vcpu *v, uint8_t vector, bool has_error, uint32_t error);
 /* A guest-physical range as a host pointer, or NULL unless it lies wholly in guest RAM. */
 void *vcpu_gpa_ptr(struct vcpu *v, uint64_t gpa, uint64_t len);
-/* Ends the run with `code` (the guest's exit code, or EXIT_FAILURE_CODE after a diagnostic). */
+/* Ends the run with `code` (the guest's exit code, or STATUS_FAILURE after a diagnostic). */
 enum vcpu_action vcpu_stop(struct vcpu *v, uint32_t code);
 /* Prints guest RIP, the exit qualification and the bytes at guest RIP: every fatal exit does. */
 void vcpu_dump(struct vcpu *v);

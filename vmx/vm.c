@@ -212,7 +212,7 @@ uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts)
 	uint32_t code;
 
 	if (!build_vm(mbi, opts))
-		return EXIT_FAILURE_CODE;
+		return STATUS_FAILURE;
 	break_vm_on_purpose(opts->crash);
 	exit_trace_init(opts->trace);
 	pr_info("entering the guest\n");

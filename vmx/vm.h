@@ -10,7 +10,7 @@
 /*
  * Builds the one VM (guest RAM, EPT, guest kernel from the first module, VMCS, vLAPIC), runs
  * it and prints the exit statistics. Returns the status the run ends with: the guest's exit
- * code, or EXIT_FAILURE_CODE after a diagnostic.
+ * code, or STATUS_FAILURE after a diagnostic.
  */
 uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts);
 

@@ -210,7 +210,7 @@ static void setup_controls(struct vcpu *v, const struct vmcs_pages *p, bool pree
 	vmwrite(VMCS_PIN_CONTROLS, v->pin);
 	vmwrite(VMCS_PROC_CONTROLS, v->proc);
 	vmwrite(VMCS_PROC_CONTROLS2, v->proc2);
-	vmwrite(VMCS_EXIT_CONTROLS, c->exit & ~EXIT_SAVE_PREEMPTION_TIMER);
+	vmwrite(VMCS_EXIT_CONTROLS, c->exit & ~EXIT_CTL_SAVE_PREEMPTION_TIMER);
 	vmwrite(VMCS_ENTRY_CONTROLS, c->entry & ~ENTRY_IA32E_MODE_GUEST);
 	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
 	vmwrite(VMCS_PF_ERROR_MASK, 0);

@@ -192,15 +192,15 @@
 #define PROC2_ENABLE_XSAVES		(1u << 20)
 
 /* VM-exit controls (25.7.1, table 25-13) */
-#define EXIT_SAVE_DEBUG_CONTROLS	(1u << 2)
-#define EXIT_HOST_ADDR_SPACE_SIZE	(1u << 9)	/* 64-bit host */
-#define EXIT_LOAD_PERF_GLOBAL_CTRL	(1u << 12)
-#define EXIT_ACK_INTR_ON_EXIT		(1u << 15)
-#define EXIT_SAVE_PAT			(1u << 18)
-#define EXIT_LOAD_PAT			(1u << 19)
-#define EXIT_SAVE_EFER			(1u << 20)
-#define EXIT_LOAD_EFER			(1u << 21)
-#define EXIT_SAVE_PREEMPTION_TIMER	(1u << 22)
+#define EXIT_CTL_SAVE_DEBUG_CONTROLS	(1u << 2)
+#define EXIT_CTL_HOST_ADDR_SPACE_SIZE	(1u << 9)	/* 64-bit host */
+#define EXIT_CTL_LOAD_PERF_GLOBAL_CTRL	(1u << 12)
+#define EXIT_CTL_ACK_INTR_ON_EXIT	(1u << 15)
+#define EXIT_CTL_SAVE_PAT		(1u << 18)
+#define EXIT_CTL_LOAD_PAT		(1u << 19)
+#define EXIT_CTL_SAVE_EFER		(1u << 20)
+#define EXIT_CTL_LOAD_EFER		(1u << 21)
+#define EXIT_CTL_SAVE_PREEMPTION_TIMER	(1u << 22)
 
 /* VM-entry controls (25.8.1, table 25-15) */
 #define ENTRY_LOAD_DEBUG_CONTROLS	(1u << 2)

@@ -87,7 +87,7 @@ void panic_stop(void)
 	stop_hook = NULL;
 	if (fn)
 		fn();
-	platform_exit(EXIT_FAILURE_CODE);
+	platform_exit(STATUS_FAILURE);
 }
 
 void panic(const char *fmt, ...)

@@ -17,7 +17,7 @@ void platform_exit(uint32_t code)
 	kprintf("tickvisor: exit status %u\n", code);
 	serial_drain();
 	outl(QEMU_DEBUG_EXIT_PORT, code);
-	if (code == EXIT_SUCCESS_CODE) {
+	if (code == STATUS_SUCCESS) {
 		outw(BOCHS_IODEBUG_PORT, 0x8a00);
 		outw(BOCHS_IODEBUG_PORT, 0x8ae0);
 	} else {

@@ -5,8 +5,8 @@
 
 #include <stdint.h>
 
-#define EXIT_SUCCESS_CODE	0
-#define EXIT_FAILURE_CODE	1
+#define STATUS_SUCCESS	0
+#define STATUS_FAILURE	1
 
 /*
  * Prints "tickvisor: exit status N" (the runners read the status from this line, since Bochs

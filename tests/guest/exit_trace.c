@@ -14,8 +14,8 @@
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/start.h"
 
-#define EXIT_CPUID	10
-#define EXIT_VMCALL	18
+#define EXIT_REASON_CPUID	10
+#define EXIT_REASON_VMCALL	18
 #define CPUIDS		3
 #define MAX_ENTRIES	64
 
@@ -58,7 +58,7 @@ static void check_newest(const uint32_t *rips)
 	bool ok = true;
 
 	for (unsigned int i = 0; i < CPUIDS; i++) {
-		if ((e[i].reason & 0xffff) != EXIT_CPUID || e[i].guest_rip != rips[i] ||
+		if ((e[i].reason & 0xffff) != EXIT_REASON_CPUID || e[i].guest_rip != rips[i] ||
 		    !e[i].ticks || e[i + 1].tsc <= e[i].tsc) {
 			fail("trace.cpuid_entries", "entry %u: reason %u at %#llx, %u ticks "
 			     "(expected CPUID at %#x)", i, e[i].reason,
@@ -69,7 +69,7 @@ static void check_newest(const uint32_t *rips)
 	}
 	if (ok)
 		pass("trace.cpuid_entries");
-	check((e[CPUIDS].reason & 0xffff) == EXIT_VMCALL && e[CPUIDS].ticks == 0,
+	check((e[CPUIDS].reason & 0xffff) == EXIT_REASON_VMCALL && e[CPUIDS].ticks == 0,
 	      "trace.vmcall_entry", "newest: reason %u, %u ticks", e[CPUIDS].reason,
 	      e[CPUIDS].ticks);
 }
@@ -101,8 +101,8 @@ void guest_main(uint32_t magic, uint32_t info)
 	/* Room for two: the newest two, this VMCALL and the one before. */
 	ret = tv_hc_trace(&buf, sizeof(buf.h) + 2 * sizeof(buf.e[0]));
 	check(ret == sizeof(buf.h) + 2 * sizeof(buf.e[0]) && buf.h.count == 2 &&
-	      (buf.e[0].reason & 0xffff) == EXIT_VMCALL && buf.e[0].ticks &&
-	      (buf.e[1].reason & 0xffff) == EXIT_VMCALL, "trace.truncated",
+	      (buf.e[0].reason & 0xffff) == EXIT_REASON_VMCALL && buf.e[0].ticks &&
+	      (buf.e[1].reason & 0xffff) == EXIT_REASON_VMCALL, "trace.truncated",
 	      "returned %u, %u entries, reasons %u %u", ret, buf.h.count, buf.e[0].reason,
 	      buf.e[1].reason);
 	check(tv_hc_trace(&buf, sizeof(buf.h) - 1) == TV_HC_EINVAL, "trace.small_buffer",
