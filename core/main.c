@@ -128,5 +128,14 @@ void kmain(uint32_t magic, uint32_t info)
 	if (!clock_calibrate() || !lapic_oneshot_selftest())
 		fail();
 
-	platform_exit(vm_run(&mbi, &opts));
+	platform_exit(vm_run(&mbi, &(struct vm_config){
+		.guest_mem_bytes = opts.guest_mem_bytes,
+		.timer = opts.timer,
+		.advance_mode = opts.advance_mode,
+		.advance_ns = opts.advance_ns,
+		.min_period_us = opts.min_period_us,
+		.trace = opts.trace,
+		.breakage = opts.crash == CRASH_VMENTRY ? VM_BREAK_ENTRY :
+			    opts.crash == CRASH_VMEXIT ? VM_BREAK_EXIT : VM_INTACT,
+	}));
 }

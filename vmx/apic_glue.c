@@ -106,7 +106,7 @@ static uint8_t guest_maxphyaddr(void)
 	return (uint8_t)(r.eax & 0xff);
 }
 
-bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t virtual_apic,
+bool apic_glue_init(struct vcpu *v, const struct vm_config *vm, uint64_t virtual_apic,
 		    uint8_t *msr_bitmap)
 {
 	/*
@@ -121,13 +121,13 @@ bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t vi
 		.tsc_deadline_supported = true,
 		.maxphyaddr = guest_maxphyaddr(),
 		.tsc_hz = tsc_hz(),
-		.min_period_us = opts->min_period_us,
-		.backend = opts->timer,
+		.min_period_us = vm->min_period_us,
+		.backend = vm->timer,
 		/* vmcs.c enabled it for timer=hv where the CPU has it: then it is always usable */
 		.hv_available = v->pin & PIN_PREEMPTION_TIMER,
 		.hv_max_delta = hv_max,
-		.advance_mode = opts->advance_mode,
-		.advance_ns = opts->advance_mode == VLAPIC_ADVANCE_FIXED ? opts->advance_ns : 0,
+		.advance_mode = vm->advance_mode,
+		.advance_ns = vm->advance_mode == VLAPIC_ADVANCE_FIXED ? vm->advance_ns : 0,
 	};
 
 	glue.vcpu = v;

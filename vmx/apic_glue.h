@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "core/options.h"
+#include "vmx/vm_config.h"
 #include "vmx/vcpu.h"
 
 struct tv_stats;
@@ -43,7 +43,7 @@ struct apic_glue_chipset {
  * Creates the vCPU's vLAPIC on `virtual_apic` (the virtual-APIC page) and remembers the MSR
  * bitmap, which changes with the guest's APIC mode. Call after vmcs_init().
  */
-bool apic_glue_init(struct vcpu *v, const struct boot_options *opts, uint64_t virtual_apic,
+bool apic_glue_init(struct vcpu *v, const struct vm_config *vm, uint64_t virtual_apic,
 		    uint8_t *msr_bitmap);
 /* Prints which timer backend and which interrupt-delivery path are in use. */
 void apic_glue_describe(void);

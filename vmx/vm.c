@@ -148,7 +148,7 @@ static bool build_firmware(void)
 	return true;
 }
 
-static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts)
+static bool build_vm(const struct mb2_info *mbi, const struct vm_config *cfg)
 {
 	struct vmcs_pages pages;
 	struct guest_entry entry;
@@ -156,14 +156,14 @@ static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts
 
 	if (!vmx_caps_init() || !vmx_on() || !alloc_pages(&pages))
 		return false;
-	ram = pmm_alloc_contig(opts->guest_mem_bytes, SIZE_2M);
+	ram = pmm_alloc_contig(cfg->guest_mem_bytes, SIZE_2M);
 	if (!ram) {
 		pr_err("guest_mem=%luM does not fit: %lu KiB of host memory are free\n",
-		       opts->guest_mem_bytes >> 20, pmm_free_bytes() >> 10);
+		       cfg->guest_mem_bytes >> 20, pmm_free_bytes() >> 10);
 		return false;
 	}
 	vcpu.ram = (uint8_t *)(uintptr_t)ram;
-	vcpu.ram_size = opts->guest_mem_bytes;
+	vcpu.ram_size = cfg->guest_mem_bytes;
 	pr_info("guest RAM: %lu MiB at host %#lx\n", vcpu.ram_size >> 20, ram);
 	if (!load_guest(mbi, &entry) || !build_firmware())
 		return false;
@@ -178,11 +178,11 @@ static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts
 	 * first entry (SDM vol. 3C, "Guidelines for Use of the INVEPT Instruction").
 	 */
 	invept_single(vcpu.eptp);
-	if (!vmcs_init(&vcpu, &pages, &entry, opts->timer == VLAPIC_TIMER_HV) ||
-	    !apic_glue_init(&vcpu, opts, pages.virtual_apic,
+	if (!vmcs_init(&vcpu, &pages, &entry, cfg->timer == VLAPIC_TIMER_HV) ||
+	    !apic_glue_init(&vcpu, cfg, pages.virtual_apic,
 			    (uint8_t *)(uintptr_t)pages.msr_bitmap) ||
 	    !chipset_glue_init(&(struct chipset_glue_config){
-		    .tsc_hz = tsc_hz(), .min_period_us = opts->min_period_us,
+		    .tsc_hz = tsc_hz(), .min_period_us = cfg->min_period_us,
 		    .apic_id = (uint8_t)lapic_id() }))
 		return false;
 	apic_glue_describe();
@@ -195,26 +195,26 @@ static bool build_vm(const struct mb2_info *mbi, const struct boot_options *opts
  * unhandled-exit diagnostics are tested. RFLAGS bit 1 is reserved as 1: a guest RFLAGS without it
  * fails the guest-state checks (SDM 27.3.1.4). RDTSC exiting has no handler in the table.
  */
-static void break_vm_on_purpose(enum crash_kind kind)
+static void break_vm_on_purpose(enum vm_breakage kind)
 {
-	if (kind == CRASH_VMENTRY) {
+	if (kind == VM_BREAK_ENTRY) {
 		pr_info("crash: the guest's RFLAGS gets bit 1 cleared (boot option crash=)\n");
 		vmwrite(VMCS_GUEST_RFLAGS, 0);
-	} else if (kind == CRASH_VMEXIT) {
+	} else if (kind == VM_BREAK_EXIT) {
 		pr_info("crash: RDTSC exiting is on, with no handler (boot option crash=)\n");
 		vcpu.proc |= PROC_RDTSC_EXITING;
 		vmwrite(VMCS_PROC_CONTROLS, vcpu.proc);
 	}
 }
 
-uint32_t vm_run(const struct mb2_info *mbi, const struct boot_options *opts)
+uint32_t vm_run(const struct mb2_info *mbi, const struct vm_config *cfg)
 {
 	uint32_t code;
 
-	if (!build_vm(mbi, opts))
+	if (!build_vm(mbi, cfg))
 		return STATUS_FAILURE;
-	break_vm_on_purpose(opts->crash);
-	exit_trace_init(opts->trace);
+	break_vm_on_purpose(cfg->breakage);
+	exit_trace_init(cfg->trace);
 	pr_info("entering the guest\n");
 	/* The guest programs the shared UART (clearing its FIFO): let ours empty first. */
 	serial_drain();
