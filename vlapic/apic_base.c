@@ -24,22 +24,22 @@ bool vlapic_apic_base_write(struct vlapic *v, uint64_t val)
 	uint64_t base, next;
 
 	if (!v->cfg.x2apic_supported)
-		reserved |= VLAPIC_BASE_EXTD;
+		reserved |= APIC_BASE_EXTD;
 	if (val & reserved)
 		return false;
-	if (!(val & VLAPIC_BASE_EN))
+	if (!(val & APIC_BASE_EN))
 		to = VLAPIC_MODE_DISABLED;
 	else
-		to = val & VLAPIC_BASE_EXTD ? VLAPIC_MODE_X2APIC : VLAPIC_MODE_XAPIC;
-	if ((to == VLAPIC_MODE_DISABLED && (val & VLAPIC_BASE_EXTD)) ||
+		to = val & APIC_BASE_EXTD ? VLAPIC_MODE_X2APIC : VLAPIC_MODE_XAPIC;
+	if ((to == VLAPIC_MODE_DISABLED && (val & APIC_BASE_EXTD)) ||
 	    (from == VLAPIC_MODE_DISABLED && to == VLAPIC_MODE_X2APIC) ||
 	    (from == VLAPIC_MODE_X2APIC && to == VLAPIC_MODE_XAPIC))
 		return false;
 
 	/* BSP is read-only: it stays as reset set it, whatever the guest writes */
-	base = val & ~(VLAPIC_BASE_ADDR_MIN - 1);
-	next = base | (val & (VLAPIC_BASE_EN | VLAPIC_BASE_EXTD)) |
-	       (v->apic_base & VLAPIC_BASE_BSP);
+	base = val & APIC_BASE_ADDR_MASK;
+	next = base | (val & (APIC_BASE_EN | APIC_BASE_EXTD)) |
+	       (v->apic_base & APIC_BASE_BSP);
 	if (next == v->apic_base)
 		return true;
 	if (!v->ops->apic_base_changed(v->ctx, to, base)) {

@@ -3,7 +3,7 @@
 #ifndef VLAPIC_INTERNAL_H
 #define VLAPIC_INTERNAL_H
 
-#include "vlapic/apic_regs.h"
+#include "lib/apic_regs.h"
 #include "vlapic/vlapic.h"
 
 /* One-time diagnostics (vlapic.logged_once bits) */
@@ -52,7 +52,7 @@ static inline uint64_t vlapic_mul_div(uint64_t a, uint64_t b, uint64_t c)
 
 static inline bool vlapic_sw_enabled(const struct vlapic *v)
 {
-	return v->svr & VLAPIC_SVR_ENABLE;
+	return v->svr & APIC_SVR_ENABLE;
 }
 
 /* vlapic.c */

@@ -8,27 +8,27 @@
 #include "vlapic/internal.h"
 
 /* Writable bits of ICR 31:0; delivery status (12) reads 0 since nothing is ever in flight */
-#define ICR_LO_BITS	(VLAPIC_ICR_VECTOR | VLAPIC_ICR_DELIVERY | VLAPIC_ICR_LOGICAL | \
-			 VLAPIC_ICR_ASSERT | VLAPIC_ICR_LEVEL | VLAPIC_ICR_SHORTHAND)
+#define ICR_LO_BITS	(APIC_ICR_VECTOR | APIC_ICR_DELIVERY | APIC_ICR_LOGICAL | \
+			 APIC_ICR_ASSERT | APIC_ICR_LEVEL | APIC_ICR_SHORTHAND)
 
 /* Does a destination field name this APIC? (SDM 11.6.2; 11.12.9-10 for x2APIC) */
 static bool dest_is_self(const struct vlapic *v, uint32_t lo, uint32_t dest)
 {
 	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
-	uint32_t ldr = vlapic_get_reg(v, VLAPIC_REG_LDR);
+	uint32_t ldr = vlapic_get_reg(v, APIC_REG_LDR);
 
 	/* all ones is the broadcast in either destination mode */
 	if (dest == (x2apic ? 0xffffffffu : 0xffu))
 		return true;
 	/* the xAPIC ID is the register's, which the guest may have written (regs.c) */
-	if (!(lo & VLAPIC_ICR_LOGICAL))
-		return dest == (x2apic ? v->cfg.apic_id : vlapic_get_reg(v, VLAPIC_REG_ID) >> 24);
+	if (!(lo & APIC_ICR_LOGICAL))
+		return dest == (x2apic ? v->cfg.apic_id : vlapic_get_reg(v, APIC_REG_ID) >> 24);
 	/* x2APIC logical: cluster in 31:16 must match, then any common bit of 15:0 */
 	if (x2apic)
 		return dest >> 16 == ldr >> 16 && (dest & ldr & 0xffff);
 	ldr >>= 24;
 	/* xAPIC flat model (DFR 1111b): any common bit of the 8-bit logical ID */
-	if (vlapic_get_reg(v, VLAPIC_REG_DFR) >> 28 == 0xf)
+	if (vlapic_get_reg(v, APIC_REG_DFR) >> 28 == 0xf)
 		return dest & ldr;
 	/* xAPIC cluster model (DFR 0000b): cluster in 7:4 must match, then a common bit of 3:0 */
 	return dest >> 4 == ldr >> 4 && (dest & ldr & 0xf);
@@ -36,15 +36,15 @@ static bool dest_is_self(const struct vlapic *v, uint32_t lo, uint32_t dest)
 
 static void send(struct vlapic *v, uint32_t lo, uint32_t dest)
 {
-	uint8_t vector = lo & VLAPIC_ICR_VECTOR;
+	uint8_t vector = lo & APIC_ICR_VECTOR;
 	bool self;
 
-	switch (lo & VLAPIC_ICR_SHORTHAND) {
-	case VLAPIC_ICR_SELF:
-	case VLAPIC_ICR_ALL:
+	switch (lo & APIC_ICR_SHORTHAND) {
+	case APIC_ICR_SELF:
+	case APIC_ICR_ALL:
 		self = true;
 		break;
-	case VLAPIC_ICR_OTHERS:
+	case APIC_ICR_OTHERS:
 		self = false;
 		break;
 	default:
@@ -52,16 +52,16 @@ static void send(struct vlapic *v, uint32_t lo, uint32_t dest)
 		break;
 	}
 
-	switch (lo & VLAPIC_ICR_DELIVERY) {
-	case VLAPIC_ICR_FIXED:
-	case VLAPIC_ICR_LOWEST:
+	switch (lo & APIC_ICR_DELIVERY) {
+	case APIC_ICR_FIXED:
+	case APIC_ICR_LOWEST:
 		/* SDM 11.5.3: the sender flags vectors 0-15; a receiver (self) flags them too */
 		if (vector < 16)
-			vlapic_error(v, VLAPIC_ESR_SEND_ILLEGAL);
+			vlapic_error(v, APIC_ESR_SEND_ILLEGAL);
 		if (self)
 			vlapic_accept(v, vector, false);
 		return;
-	case VLAPIC_ICR_NMI:
+	case APIC_ICR_NMI:
 		/*
 		 * SDM 11.6.1: the vector is ignored; NMIs are edge-triggered. SDM table 11-3 calls
 		 * NMI with the self and all-including-self shorthands invalid (undefined); KVM
@@ -70,14 +70,14 @@ static void send(struct vlapic *v, uint32_t lo, uint32_t dest)
 		if (self)
 			vlapic_nmi_raise(v);
 		return;
-	case VLAPIC_ICR_INIT:
-	case VLAPIC_ICR_SIPI:
+	case APIC_ICR_INIT:
+	case APIC_ICR_SIPI:
 		/* there is no other processor to start, and the glue owns this vCPU's resets */
 		return;
 	default:
 		if (vlapic_once(v, VLAPIC_ONCE_IPI_MODE))
 			vlapic_log(v, VLAPIC_LOG_WARN, "IPI delivery mode %u unsupported, ignored",
-				   (lo & VLAPIC_ICR_DELIVERY) >> 8);
+				   (lo & APIC_ICR_DELIVERY) >> 8);
 		return;
 	}
 }
@@ -88,12 +88,12 @@ void vlapic_icr_write(struct vlapic *v, uint32_t lo, uint32_t hi)
 	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
 
 	lo &= ICR_LO_BITS;
-	vlapic_set_reg(v, VLAPIC_REG_ICR_LO, lo);
+	vlapic_set_reg(v, APIC_REG_ICR_LO, lo);
 	if (x2apic) {
-		vlapic_set_reg(v, VLAPIC_REG_ICR_X2APIC_HI, hi);
+		vlapic_set_reg(v, APIC_REG_ICR_X2APIC_HI, hi);
 	} else {
-		hi &= VLAPIC_ICR_DEST_XAPIC;
-		vlapic_set_reg(v, VLAPIC_REG_ICR_HI, hi);
+		hi &= APIC_ICR_DEST_XAPIC;
+		vlapic_set_reg(v, APIC_REG_ICR_HI, hi);
 	}
 	send(v, lo, x2apic ? hi : hi >> 24);
 }
@@ -101,5 +101,5 @@ void vlapic_icr_write(struct vlapic *v, uint32_t lo, uint32_t hi)
 /* x2APIC SELF IPI register (SDM 11.12.11): a fixed, edge-triggered IPI to self */
 void vlapic_self_ipi(struct vlapic *v, uint8_t vector)
 {
-	send(v, VLAPIC_ICR_SELF | VLAPIC_ICR_FIXED | vector, 0);
+	send(v, APIC_ICR_SELF | APIC_ICR_FIXED | vector, 0);
 }

@@ -48,12 +48,12 @@ static int vec_highest(const struct vlapic *v, unsigned int base)
 
 int vlapic_highest_irr(struct vlapic *v)
 {
-	return vec_highest(v, VLAPIC_REG_IRR);
+	return vec_highest(v, APIC_REG_IRR);
 }
 
 int vlapic_highest_isr(struct vlapic *v)
 {
-	return vec_highest(v, VLAPIC_REG_ISR);
+	return vec_highest(v, APIC_REG_ISR);
 }
 
 /*
@@ -62,13 +62,13 @@ int vlapic_highest_isr(struct vlapic *v)
  */
 uint32_t vlapic_update_ppr(struct vlapic *v)
 {
-	uint32_t tpr = vlapic_get_reg(v, VLAPIC_REG_TPR) & 0xff;
-	int isrv = vec_highest(v, VLAPIC_REG_ISR);
+	uint32_t tpr = vlapic_get_reg(v, APIC_REG_TPR) & 0xff;
+	int isrv = vec_highest(v, APIC_REG_ISR);
 	uint32_t ppr = tpr;
 
 	if (isrv >= 0 && (tpr & 0xf0) < ((uint32_t)isrv & 0xf0))
 		ppr = isrv & 0xf0;
-	vlapic_set_reg(v, VLAPIC_REG_PPR, ppr);
+	vlapic_set_reg(v, APIC_REG_PPR, ppr);
 	return ppr;
 }
 
@@ -90,17 +90,17 @@ int vlapic_highest_pending(struct vlapic *v)
 
 uint32_t vlapic_tpr(const struct vlapic *v)
 {
-	return vlapic_get_reg(v, VLAPIC_REG_TPR);
+	return vlapic_get_reg(v, APIC_REG_TPR);
 }
 
 bool vlapic_ack(struct vlapic *v, uint8_t vector)
 {
-	if (!vec_test(v, VLAPIC_REG_IRR, vector)) {
+	if (!vec_test(v, APIC_REG_IRR, vector)) {
 		vlapic_log(v, VLAPIC_LOG_ERROR, "ack of vector %u, which is not in IRR", vector);
 		return false;
 	}
-	vec_clear(v, VLAPIC_REG_IRR, vector);
-	vec_set(v, VLAPIC_REG_ISR, vector);
+	vec_clear(v, APIC_REG_IRR, vector);
+	vec_set(v, APIC_REG_ISR, vector);
 	vlapic_update_ppr(v);
 	return true;
 }
@@ -113,23 +113,23 @@ bool vlapic_ack(struct vlapic *v, uint8_t vector)
  */
 static void eoi_level(struct vlapic *v, uint8_t vector)
 {
-	if (!vec_test(v, VLAPIC_REG_TMR, vector))
+	if (!vec_test(v, APIC_REG_TMR, vector))
 		return;
 	vlapic_lint_eoi(v, vector);
-	if (!(vlapic_get_reg(v, VLAPIC_REG_SVR) & VLAPIC_SVR_EOI_SUPP))
+	if (!(vlapic_get_reg(v, APIC_REG_SVR) & APIC_SVR_EOI_SUPP))
 		v->ops->eoi_broadcast(v->ctx, vector);
 }
 
 /* SDM 11.8.5: EOI retires the highest in-service vector; a lower one may then be delivered. */
 void vlapic_eoi(struct vlapic *v)
 {
-	int isrv = vec_highest(v, VLAPIC_REG_ISR);
+	int isrv = vec_highest(v, APIC_REG_ISR);
 
 	if (isrv < 0) {
 		vlapic_log(v, VLAPIC_LOG_DEBUG, "EOI with nothing in service");
 		return;
 	}
-	vec_clear(v, VLAPIC_REG_ISR, isrv);
+	vec_clear(v, APIC_REG_ISR, isrv);
 	vlapic_update_ppr(v);
 	eoi_level(v, (uint8_t)isrv);
 	if (vlapic_highest_pending(v) >= 0)
@@ -142,7 +142,7 @@ void vlapic_eoi(struct vlapic *v)
  */
 void vlapic_eoi_exit(struct vlapic *v, uint8_t vector)
 {
-	vec_clear(v, VLAPIC_REG_ISR, vector);
+	vec_clear(v, APIC_REG_ISR, vector);
 	vlapic_update_ppr(v);
 	eoi_level(v, vector);
 	if (vlapic_highest_pending(v) >= 0)
@@ -151,7 +151,7 @@ void vlapic_eoi_exit(struct vlapic *v, uint8_t vector)
 
 uint32_t vlapic_tmr(const struct vlapic *v, unsigned int i)
 {
-	return vlapic_get_reg(v, VLAPIC_REG_TMR + (i & 7) * 0x10);
+	return vlapic_get_reg(v, APIC_REG_TMR + (i & 7) * 0x10);
 }
 
 /*
@@ -168,22 +168,22 @@ enum vlapic_accept vlapic_accept(struct vlapic *v, uint8_t vector, bool level)
 	if (vlapic_mode(v) == VLAPIC_MODE_DISABLED || !vlapic_sw_enabled(v))
 		return VLAPIC_DROPPED;
 	if (vector < 16) {
-		vlapic_error(v, VLAPIC_ESR_RECV_ILLEGAL);
+		vlapic_error(v, APIC_ESR_RECV_ILLEGAL);
 		return VLAPIC_DROPPED;
 	}
-	if (vec_test(v, VLAPIC_REG_IRR, vector)) {
-		if (level && !vec_test(v, VLAPIC_REG_TMR, vector)) {
-			vec_set(v, VLAPIC_REG_TMR, vector);
+	if (vec_test(v, APIC_REG_IRR, vector)) {
+		if (level && !vec_test(v, APIC_REG_TMR, vector)) {
+			vec_set(v, APIC_REG_TMR, vector);
 			/* the glue follows TMR in the EOI-exit bitmap */
 			v->ops->interrupt_pending(v->ctx);
 		}
 		return VLAPIC_COALESCED;
 	}
 	if (level)
-		vec_set(v, VLAPIC_REG_TMR, vector);
+		vec_set(v, APIC_REG_TMR, vector);
 	else
-		vec_clear(v, VLAPIC_REG_TMR, vector);
-	vec_set(v, VLAPIC_REG_IRR, vector);
+		vec_clear(v, APIC_REG_TMR, vector);
+	vec_set(v, APIC_REG_IRR, vector);
 	v->ops->interrupt_pending(v->ctx);
 	return VLAPIC_POSTED;
 }
@@ -196,9 +196,9 @@ bool vlapic_set_irq(struct vlapic *v, uint8_t vector, bool level)
 /* An interrupt raised by a local source through its LVT entry (the value in force) */
 enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, uint32_t entry)
 {
-	if (entry & VLAPIC_LVT_MASKED)
+	if (entry & APIC_LVT_MASKED)
 		return VLAPIC_DROPPED;
-	return vlapic_accept(v, entry & VLAPIC_LVT_VECTOR, false);
+	return vlapic_accept(v, entry & APIC_LVT_VECTOR, false);
 }
 
 /*
@@ -207,7 +207,7 @@ enum vlapic_accept vlapic_lvt_deliver(struct vlapic *v, uint32_t entry)
  */
 void vlapic_unpost(struct vlapic *v, uint8_t vector)
 {
-	vec_clear(v, VLAPIC_REG_IRR, vector);
+	vec_clear(v, APIC_REG_IRR, vector);
 	v->ops->interrupt_pending(v->ctx);
 }
 
@@ -217,13 +217,13 @@ void vlapic_unpost(struct vlapic *v, uint8_t vector)
  */
 void vlapic_error(struct vlapic *v, uint32_t esr_bits)
 {
-	uint32_t lvt = vlapic_get_reg(v, VLAPIC_REG_LVT_ERROR);
+	uint32_t lvt = vlapic_get_reg(v, APIC_REG_LVT_ERROR);
 
 	v->esr_pending |= esr_bits;
-	if (lvt & VLAPIC_LVT_MASKED)
+	if (lvt & APIC_LVT_MASKED)
 		return;
-	if ((lvt & VLAPIC_LVT_VECTOR) < 16)
-		v->esr_pending |= VLAPIC_ESR_RECV_ILLEGAL;
+	if ((lvt & APIC_LVT_VECTOR) < 16)
+		v->esr_pending |= APIC_ESR_RECV_ILLEGAL;
 	else
-		vlapic_accept(v, lvt & VLAPIC_LVT_VECTOR, false);
+		vlapic_accept(v, lvt & APIC_LVT_VECTOR, false);
 }

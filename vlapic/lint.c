@@ -11,7 +11,7 @@
 
 static unsigned int lint_reg(unsigned int pin)
 {
-	return pin ? VLAPIC_REG_LVT_LINT1 : VLAPIC_REG_LVT_LINT0;
+	return pin ? APIC_REG_LVT_LINT1 : APIC_REG_LVT_LINT0;
 }
 
 /* The pin is active: its level against the polarity (bit 13: 1 = active low) */
@@ -21,13 +21,13 @@ static bool lint_active(const struct vlapic *v, unsigned int pin)
 
 	if (vlapic_mode(v) == VLAPIC_MODE_DISABLED)
 		return high;
-	return high != !!(vlapic_get_reg(v, lint_reg(pin)) & VLAPIC_LVT_POLARITY);
+	return high != !!(vlapic_get_reg(v, lint_reg(pin)) & APIC_LVT_POLARITY);
 }
 
 static bool lint_level_fixed(uint32_t lvt)
 {
-	return (lvt & (VLAPIC_LVT_DELIVERY | VLAPIC_LVT_LEVEL)) ==
-	       (VLAPIC_LVT_FIXED | VLAPIC_LVT_LEVEL);
+	return (lvt & (APIC_LVT_DELIVERY | APIC_LVT_LEVEL)) ==
+	       (APIC_LVT_FIXED | APIC_LVT_LEVEL);
 }
 
 /* What the pin's state means now; `edge`: it has just become active. */
@@ -44,24 +44,24 @@ static void lint_eval(struct vlapic *v, unsigned int pin, bool edge)
 			v->ops->interrupt_pending(v->ctx);
 		return;
 	}
-	if (lvt & VLAPIC_LVT_MASKED)
+	if (lvt & APIC_LVT_MASKED)
 		return;
-	switch (lvt & VLAPIC_LVT_DELIVERY) {
-	case VLAPIC_LVT_FIXED:
-		if (!(lvt & VLAPIC_LVT_LEVEL)) {
+	switch (lvt & APIC_LVT_DELIVERY) {
+	case APIC_LVT_FIXED:
+		if (!(lvt & APIC_LVT_LEVEL)) {
 			if (edge)
-				vlapic_accept(v, lvt & VLAPIC_LVT_VECTOR, false);
-		} else if (active && !(lvt & VLAPIC_LVT_REMOTE_IRR) &&
-			   vlapic_accept(v, lvt & VLAPIC_LVT_VECTOR, true) != VLAPIC_DROPPED) {
+				vlapic_accept(v, lvt & APIC_LVT_VECTOR, false);
+		} else if (active && !(lvt & APIC_LVT_REMOTE_IRR) &&
+			   vlapic_accept(v, lvt & APIC_LVT_VECTOR, true) != VLAPIC_DROPPED) {
 			/* held until the EOI of the vector (vlapic_lint_eoi) */
-			vlapic_set_reg(v, off, lvt | VLAPIC_LVT_REMOTE_IRR);
+			vlapic_set_reg(v, off, lvt | APIC_LVT_REMOTE_IRR);
 		}
 		return;
-	case VLAPIC_LVT_NMI:
+	case APIC_LVT_NMI:
 		if (edge)
 			vlapic_nmi_raise(v);
 		return;
-	case VLAPIC_LVT_EXTINT:
+	case APIC_LVT_EXTINT:
 		if (active)
 			v->ops->interrupt_pending(v->ctx);
 		return;
@@ -69,7 +69,7 @@ static void lint_eval(struct vlapic *v, unsigned int pin, bool edge)
 		/* SMI, INIT, reserved modes: of no use to one vCPU without SMM */
 		if (edge && vlapic_once(v, VLAPIC_ONCE_LINT_MODE))
 			vlapic_log(v, VLAPIC_LOG_WARN, "LINT%u delivery mode %u not delivered", pin,
-				   (lvt & VLAPIC_LVT_DELIVERY) >> 8);
+				   (lvt & APIC_LVT_DELIVERY) >> 8);
 		return;
 	}
 }
@@ -94,11 +94,11 @@ void vlapic_lint(struct vlapic *v, unsigned int pin, bool level)
  */
 void vlapic_lint_lvt_written(struct vlapic *v, unsigned int off, uint32_t old)
 {
-	unsigned int pin = off == VLAPIC_REG_LVT_LINT1;
+	unsigned int pin = off == APIC_REG_LVT_LINT1;
 	uint32_t lvt = vlapic_get_reg(v, off);
 
-	if (lint_level_fixed(lvt) && (old & VLAPIC_LVT_REMOTE_IRR))
-		vlapic_set_reg(v, off, lvt | VLAPIC_LVT_REMOTE_IRR);
+	if (lint_level_fixed(lvt) && (old & APIC_LVT_REMOTE_IRR))
+		vlapic_set_reg(v, off, lvt | APIC_LVT_REMOTE_IRR);
 	lint_eval(v, pin, false);
 }
 
@@ -109,9 +109,9 @@ void vlapic_lint_eoi(struct vlapic *v, uint8_t vector)
 		unsigned int off = lint_reg(pin);
 		uint32_t lvt = vlapic_get_reg(v, off);
 
-		if (!(lvt & VLAPIC_LVT_REMOTE_IRR) || (lvt & VLAPIC_LVT_VECTOR) != vector)
+		if (!(lvt & APIC_LVT_REMOTE_IRR) || (lvt & APIC_LVT_VECTOR) != vector)
 			continue;
-		vlapic_set_reg(v, off, lvt & ~VLAPIC_LVT_REMOTE_IRR);
+		vlapic_set_reg(v, off, lvt & ~APIC_LVT_REMOTE_IRR);
 		lint_eval(v, pin, false);
 	}
 }
@@ -128,8 +128,8 @@ bool vlapic_extint_pending(struct vlapic *v)
 	for (unsigned int pin = 0; pin < 2; pin++) {
 		uint32_t lvt = vlapic_get_reg(v, lint_reg(pin));
 
-		if (!(lvt & VLAPIC_LVT_MASKED) &&
-		    (lvt & VLAPIC_LVT_DELIVERY) == VLAPIC_LVT_EXTINT && lint_active(v, pin))
+		if (!(lvt & APIC_LVT_MASKED) &&
+		    (lvt & APIC_LVT_DELIVERY) == APIC_LVT_EXTINT && lint_active(v, pin))
 			return true;
 	}
 	return false;

@@ -23,7 +23,7 @@ static bool mmio_check(struct vlapic *v, uint32_t offset, unsigned int right)
 		return true;
 	/* SDM 11.5.3: an access to an unimplemented register is an error of its own */
 	if (!(access & (VLAPIC_XAPIC_R | VLAPIC_XAPIC_W)))
-		vlapic_error(v, VLAPIC_ESR_ILLEGAL_REG);
+		vlapic_error(v, APIC_ESR_ILLEGAL_REG);
 	vlapic_log(v, VLAPIC_LOG_DEBUG, "xAPIC %s of 0x%x ignored",
 		   right == VLAPIC_XAPIC_R ? "read" : "write", offset);
 	return false;

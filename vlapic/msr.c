@@ -16,9 +16,9 @@
 /* The page offset of the register that x2APIC MSR `msr` is, or -1 outside 0x800-0x8ff */
 static int x2apic_reg(uint32_t msr)
 {
-	if (msr < VLAPIC_MSR_X2APIC_FIRST || msr > VLAPIC_MSR_X2APIC_LAST)
+	if (msr < MSR_X2APIC_FIRST || msr > MSR_X2APIC_LAST)
 		return -1;
-	return (int)((msr - VLAPIC_MSR_X2APIC_FIRST) << 4);
+	return (int)((msr - MSR_X2APIC_FIRST) << 4);
 }
 
 /* The page offset of x2APIC MSR `msr` if it may be accessed with `right` now, else -1 */
@@ -36,11 +36,11 @@ bool vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val)
 	int off;
 
 	*val = 0;
-	if (msr == VLAPIC_MSR_APIC_BASE) {
+	if (msr == MSR_IA32_APIC_BASE) {
 		*val = v->apic_base;
 		return true;
 	}
-	if (msr == VLAPIC_MSR_TSC_DEADLINE) {
+	if (msr == MSR_IA32_TSC_DEADLINE) {
 		/* the MSR exists only where CPUID.01H:ECX[24] says so (SDM 11.5.4.1) */
 		if (!v->cfg.tsc_deadline_supported)
 			return false;
@@ -51,8 +51,8 @@ bool vlapic_msr_read(struct vlapic *v, uint32_t msr, uint64_t *val)
 	if (off < 0)
 		return false;
 	*val = vlapic_reg_read(v, off);
-	if (off == VLAPIC_REG_ICR_LO)
-		*val |= (uint64_t)vlapic_get_reg(v, VLAPIC_REG_ICR_X2APIC_HI) << 32;
+	if (off == APIC_REG_ICR_LO)
+		*val |= (uint64_t)vlapic_get_reg(v, APIC_REG_ICR_X2APIC_HI) << 32;
 	return true;
 }
 
@@ -60,10 +60,10 @@ bool vlapic_x2apic_read_passthrough(uint32_t msr, bool vid)
 {
 	int off = x2apic_reg(msr);
 
-	if (off < 0 || off == VLAPIC_REG_TMCCT)
+	if (off < 0 || off == APIC_REG_TMCCT)
 		return false;
 	/* without virtual-interrupt delivery the CPU leaves VPPR as the vLAPIC last wrote it */
-	if (off == VLAPIC_REG_PPR)
+	if (off == APIC_REG_PPR)
 		return vid;
 	return vlapic_reg_access(off) & VLAPIC_X2APIC_R;
 }
@@ -72,9 +72,9 @@ bool vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t val)
 {
 	int off;
 
-	if (msr == VLAPIC_MSR_APIC_BASE)
+	if (msr == MSR_IA32_APIC_BASE)
 		return vlapic_apic_base_write(v, val);
-	if (msr == VLAPIC_MSR_TSC_DEADLINE) {
+	if (msr == MSR_IA32_TSC_DEADLINE) {
 		if (!v->cfg.tsc_deadline_supported)
 			return false;
 		vlapic_timer_deadline_write(v, val);
@@ -83,7 +83,7 @@ bool vlapic_msr_write(struct vlapic *v, uint32_t msr, uint64_t val)
 	off = x2apic_offset(v, msr, VLAPIC_X2APIC_W);
 	if (off < 0)
 		return false;
-	if (off == VLAPIC_REG_ICR_LO) {
+	if (off == APIC_REG_ICR_LO) {
 		/*
 		 * SDM 11.12.1.3: a nonzero write to a reserved bit raises #GP; the x2APIC ICR
 		 * (SDM figure 11-28) reserves 13, 17:16 and 31:20. Bit 12, delivery status in

@@ -46,19 +46,26 @@ static const uint8_t reg_access[64] = {
  * Writable bits of the LVTs (SDM 11.5.1 figure 11-8). Delivery status reads 0: nothing is ever
  * in flight here. Remote IRR (LINT only) is the vLAPIC's own (lint.c).
  */
-#define LVT_TIMER_BITS	(VLAPIC_LVT_VECTOR | VLAPIC_LVT_MASKED | VLAPIC_TIMER_PERIODIC)
-#define LVT_DM_BITS	(VLAPIC_LVT_VECTOR | VLAPIC_LVT_DELIVERY | VLAPIC_LVT_MASKED)
-#define LVT_LINT_BITS	(LVT_DM_BITS | VLAPIC_LVT_POLARITY | VLAPIC_LVT_LEVEL)
-#define LVT_ERROR_BITS	(VLAPIC_LVT_VECTOR | VLAPIC_LVT_MASKED)
+#define LVT_TIMER_BITS	(APIC_LVT_VECTOR | APIC_LVT_MASKED | APIC_TIMER_PERIODIC)
+#define LVT_DM_BITS	(APIC_LVT_VECTOR | APIC_LVT_DELIVERY | APIC_LVT_MASKED)
+#define LVT_LINT_BITS	(LVT_DM_BITS | APIC_LVT_POLARITY | APIC_LVT_LEVEL)
+#define LVT_ERROR_BITS	(APIC_LVT_VECTOR | APIC_LVT_MASKED)
 
 /* The LVTs, which SVR masks all at once */
 static const uint16_t lvts[] = {
-	VLAPIC_REG_LVT_CMCI, VLAPIC_REG_LVT_TIMER, VLAPIC_REG_LVT_THERMAL, VLAPIC_REG_LVT_PERF,
-	VLAPIC_REG_LVT_LINT0, VLAPIC_REG_LVT_LINT1, VLAPIC_REG_LVT_ERROR,
+	APIC_REG_LVT_CMCI, APIC_REG_LVT_TIMER, APIC_REG_LVT_THERMAL, APIC_REG_LVT_PERF,
+	APIC_REG_LVT_LINT0, APIC_REG_LVT_LINT1, APIC_REG_LVT_ERROR,
 };
 
-#define SVR_BITS	(VLAPIC_SVR_VECTOR | VLAPIC_SVR_ENABLE | VLAPIC_SVR_FOCUS_OFF | \
-			 VLAPIC_SVR_EOI_SUPP)
+/*
+ * What the version register reads (SDM 11.4.8 figure 11-7): an integrated APIC, as every Core
+ * part, with max LVT entry 6, i.e. seven LVTs: CMCI, timer, thermal, perf, LINT0, LINT1, error.
+ */
+#define VERSION_VALUE	0x14u
+#define VERSION_MAXLVT	(6u << APIC_VERSION_MAXLVT_SHIFT)
+
+#define SVR_BITS	(APIC_SVR_VECTOR | APIC_SVR_ENABLE | APIC_SVR_FOCUS_OFF | \
+			 APIC_SVR_EOI_SUPP)
 #define XAPIC_ID_BITS	0xff000000u	/* APIC ID, bits 31:24 */
 #define LDR_XAPIC_BITS	0xff000000u	/* logical ID, bits 31:24 */
 #define DFR_BITS	0xf0000000u	/* model, bits 31:28; 27:0 read as ones */
@@ -85,12 +92,12 @@ static uint32_t x2apic_ldr(const struct vlapic *v)
 uint32_t vlapic_reg_read(struct vlapic *v, unsigned int off)
 {
 	switch (off) {
-	case VLAPIC_REG_PPR:
+	case APIC_REG_PPR:
 		return vlapic_update_ppr(v);
-	case VLAPIC_REG_TMCCT:
+	case APIC_REG_TMCCT:
 		return vlapic_timer_tmcct(v);
-	case VLAPIC_REG_APR:
-	case VLAPIC_REG_RRD:
+	case APIC_REG_APR:
+	case APIC_REG_RRD:
 		/* no bus arbitration and no remote reads to report */
 		return 0;
 	default:
@@ -104,16 +111,16 @@ uint32_t vlapic_reg_read(struct vlapic *v, unsigned int off)
  */
 static void mask_lvts(struct vlapic *v)
 {
-	vlapic_timer_lvtt_write(v, v->timer.lvtt | VLAPIC_LVT_MASKED);
+	vlapic_timer_lvtt_write(v, v->timer.lvtt | APIC_LVT_MASKED);
 	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
-		vlapic_set_reg(v, lvts[i], vlapic_get_reg(v, lvts[i]) | VLAPIC_LVT_MASKED);
+		vlapic_set_reg(v, lvts[i], vlapic_get_reg(v, lvts[i]) | APIC_LVT_MASKED);
 }
 
 static void svr_write(struct vlapic *v, uint32_t val)
 {
 	v->svr = val & SVR_BITS;
-	vlapic_set_reg(v, VLAPIC_REG_SVR, v->svr);
-	if (!(val & VLAPIC_SVR_ENABLE))
+	vlapic_set_reg(v, APIC_REG_SVR, v->svr);
+	if (!(val & APIC_SVR_ENABLE))
 		mask_lvts(v);
 	else if (vlapic_highest_irr(v) >= 0)
 		v->ops->interrupt_pending(v->ctx);
@@ -122,13 +129,14 @@ static void svr_write(struct vlapic *v, uint32_t val)
 static uint32_t lvt_bits(const struct vlapic *v, unsigned int off)
 {
 	switch (off) {
-	case VLAPIC_REG_LVT_TIMER:
+	case APIC_REG_LVT_TIMER:
 		/* mode bit 18 (TSC-deadline) exists only where CPUID says so (SDM 11.5.4.1) */
-		return LVT_TIMER_BITS | (v->cfg.tsc_deadline_supported ? VLAPIC_TIMER_DEADLINE : 0);
-	case VLAPIC_REG_LVT_LINT0:
-	case VLAPIC_REG_LVT_LINT1:
+		return LVT_TIMER_BITS |
+		       (v->cfg.tsc_deadline_supported ? APIC_TIMER_TSC_DEADLINE : 0);
+	case APIC_REG_LVT_LINT0:
+	case APIC_REG_LVT_LINT1:
 		return LVT_LINT_BITS;
-	case VLAPIC_REG_LVT_ERROR:
+	case APIC_REG_LVT_ERROR:
 		return LVT_ERROR_BITS;
 	default:
 		return LVT_DM_BITS;
@@ -142,18 +150,18 @@ static void lvt_write(struct vlapic *v, unsigned int off, uint32_t val)
 	val &= lvt_bits(v, off);
 	/* SDM 11.4.7.2: the mask bits can't be cleared while the APIC is software-disabled */
 	if (!vlapic_sw_enabled(v))
-		val |= VLAPIC_LVT_MASKED;
-	if (off == VLAPIC_REG_LVT_TIMER) {
-		if ((val & VLAPIC_LVT_TIMER_MODE) == VLAPIC_LVT_TIMER_MODE) {
+		val |= APIC_LVT_MASKED;
+	if (off == APIC_REG_LVT_TIMER) {
+		if ((val & APIC_LVT_TIMER_MODE) == APIC_LVT_TIMER_MODE) {
 			/* mode 11 is reserved (SDM table 11-2): keep the mode the timer has */
 			if (vlapic_once(v, VLAPIC_ONCE_TIMER_MODE))
 				vlapic_log(v, VLAPIC_LOG_WARN, "LVT timer mode 11 ignored");
-			val = (val & ~VLAPIC_LVT_TIMER_MODE) | v->timer.mode;
+			val = (val & ~APIC_LVT_TIMER_MODE) | v->timer.mode;
 		}
 		vlapic_timer_lvtt_write(v, val);
 	}
 	vlapic_set_reg(v, off, val);
-	if (off == VLAPIC_REG_LVT_LINT0 || off == VLAPIC_REG_LVT_LINT1)
+	if (off == APIC_REG_LVT_LINT0 || off == APIC_REG_LVT_LINT1)
 		vlapic_lint_lvt_written(v, off, old);
 }
 
@@ -167,7 +175,7 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 	bool x2apic = vlapic_mode(v) == VLAPIC_MODE_X2APIC;
 
 	switch (off) {
-	case VLAPIC_REG_TPR:
+	case APIC_REG_TPR:
 		/*
 		 * Said on every write, not only when a vector gets through: without
 		 * virtual-interrupt delivery the glue's TPR threshold must follow TPR down, since
@@ -176,14 +184,14 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 		vlapic_set_reg(v, off, val & TPR_BITS);
 		v->ops->interrupt_pending(v->ctx);
 		return true;
-	case VLAPIC_REG_EOI:
+	case APIC_REG_EOI:
 		/* SDM 11.12.1.2: in x2APIC mode a nonzero EOI write raises #GP */
 		if (x2apic && val)
 			return false;
 		vlapic_set_reg(v, off, 0);
 		vlapic_eoi(v);
 		return true;
-	case VLAPIC_REG_ID:
+	case APIC_REG_ID:
 		/*
 		 * SDM table 11-1 lists the xAPIC ID as read/write (11.4.6: software may change
 		 * it on some processors; Linux writes it at boot). Bits 31:24 are the ID; IPIs
@@ -192,16 +200,16 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 		 */
 		vlapic_set_reg(v, off, val & XAPIC_ID_BITS);
 		return true;
-	case VLAPIC_REG_LDR:
+	case APIC_REG_LDR:
 		vlapic_set_reg(v, off, val & LDR_XAPIC_BITS);
 		return true;
-	case VLAPIC_REG_DFR:
+	case APIC_REG_DFR:
 		vlapic_set_reg(v, off, (val & DFR_BITS) | ~DFR_BITS);
 		return true;
-	case VLAPIC_REG_SVR:
+	case APIC_REG_SVR:
 		svr_write(v, val);
 		return true;
-	case VLAPIC_REG_ESR:
+	case APIC_REG_ESR:
 		/*
 		 * SDM 11.5.3: a write makes the errors gathered since the previous write readable
 		 * and starts gathering afresh. In x2APIC mode only a zero write is allowed.
@@ -211,31 +219,31 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 		vlapic_set_reg(v, off, v->esr_pending);
 		v->esr_pending = 0;
 		return true;
-	case VLAPIC_REG_LVT_CMCI:
-	case VLAPIC_REG_LVT_TIMER:
-	case VLAPIC_REG_LVT_THERMAL:
-	case VLAPIC_REG_LVT_PERF:
-	case VLAPIC_REG_LVT_LINT0:
-	case VLAPIC_REG_LVT_LINT1:
-	case VLAPIC_REG_LVT_ERROR:
+	case APIC_REG_LVT_CMCI:
+	case APIC_REG_LVT_TIMER:
+	case APIC_REG_LVT_THERMAL:
+	case APIC_REG_LVT_PERF:
+	case APIC_REG_LVT_LINT0:
+	case APIC_REG_LVT_LINT1:
+	case APIC_REG_LVT_ERROR:
 		lvt_write(v, off, val);
 		return true;
-	case VLAPIC_REG_ICR_LO:
-		vlapic_icr_write(v, val, vlapic_get_reg(v, VLAPIC_REG_ICR_HI));
+	case APIC_REG_ICR_LO:
+		vlapic_icr_write(v, val, vlapic_get_reg(v, APIC_REG_ICR_HI));
 		return true;
-	case VLAPIC_REG_ICR_HI:
-		vlapic_set_reg(v, off, val & VLAPIC_ICR_DEST_XAPIC);
+	case APIC_REG_ICR_HI:
+		vlapic_set_reg(v, off, val & APIC_ICR_DEST_XAPIC);
 		return true;
-	case VLAPIC_REG_TMICT:
+	case APIC_REG_TMICT:
 		vlapic_set_reg(v, off, vlapic_timer_tmict_write(v, val));
 		return true;
-	case VLAPIC_REG_TDCR:
-		vlapic_set_reg(v, off, val & VLAPIC_TDCR_MASK);
-		vlapic_timer_tdcr_write(v, val & VLAPIC_TDCR_MASK);
+	case APIC_REG_TDCR:
+		vlapic_set_reg(v, off, val & APIC_TDCR_MASK);
+		vlapic_timer_tdcr_write(v, val & APIC_TDCR_MASK);
 		return true;
-	case VLAPIC_REG_SELF_IPI:
+	case APIC_REG_SELF_IPI:
 		/* bits 31:8 are reserved and WRMSR checks them (as KVM does) */
-		if (val & ~VLAPIC_ICR_VECTOR)
+		if (val & ~APIC_ICR_VECTOR)
 			return false;
 		vlapic_self_ipi(v, val);
 		return true;
@@ -250,14 +258,14 @@ bool vlapic_reg_write(struct vlapic *v, unsigned int off, uint32_t val)
 void vlapic_regs_reset(struct vlapic *v)
 {
 	memset(v->regs, 0, 4096);
-	vlapic_set_reg(v, VLAPIC_REG_ID, xapic_id(v));
-	vlapic_set_reg(v, VLAPIC_REG_VERSION,
-		       VLAPIC_VERSION_VALUE | VLAPIC_VERSION_MAXLVT | VLAPIC_VERSION_EOI_SUPP);
-	vlapic_set_reg(v, VLAPIC_REG_DFR, 0xffffffffu);
-	v->svr = VLAPIC_SVR_RESET;
-	vlapic_set_reg(v, VLAPIC_REG_SVR, v->svr);
+	vlapic_set_reg(v, APIC_REG_ID, xapic_id(v));
+	vlapic_set_reg(v, APIC_REG_VERSION,
+		       VERSION_VALUE | VERSION_MAXLVT | APIC_VERSION_EOI_SUPP);
+	vlapic_set_reg(v, APIC_REG_DFR, 0xffffffffu);
+	v->svr = APIC_SVR_RESET;
+	vlapic_set_reg(v, APIC_REG_SVR, v->svr);
 	for (size_t i = 0; i < sizeof(lvts) / sizeof(lvts[0]); i++)
-		vlapic_set_reg(v, lvts[i], VLAPIC_LVT_MASKED);
+		vlapic_set_reg(v, lvts[i], APIC_LVT_MASKED);
 	v->esr_pending = 0;
 	vlapic_timer_reset(v);
 }
@@ -268,8 +276,8 @@ void vlapic_regs_reset(struct vlapic *v)
  */
 void vlapic_regs_to_x2apic(struct vlapic *v)
 {
-	vlapic_set_reg(v, VLAPIC_REG_ID, v->cfg.apic_id);
-	vlapic_set_reg(v, VLAPIC_REG_LDR, x2apic_ldr(v));
-	vlapic_set_reg(v, VLAPIC_REG_ICR_HI, 0);
-	vlapic_set_reg(v, VLAPIC_REG_ICR_X2APIC_HI, 0);
+	vlapic_set_reg(v, APIC_REG_ID, v->cfg.apic_id);
+	vlapic_set_reg(v, APIC_REG_LDR, x2apic_ldr(v));
+	vlapic_set_reg(v, APIC_REG_ICR_HI, 0);
+	vlapic_set_reg(v, APIC_REG_ICR_X2APIC_HI, 0);
 }

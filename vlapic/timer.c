@@ -45,7 +45,7 @@ static void set_period(struct vlapic *v)
 	struct vlapic_timer *t = &v->timer;
 
 	t->period = count_ticks(t);
-	if (t->mode != VLAPIC_TIMER_PERIODIC || !t->period || t->period >= t->min_period)
+	if (t->mode != APIC_TIMER_PERIODIC || !t->period || t->period >= t->min_period)
 		return;
 	/*
 	 * Counted and said only for a running timer, not for a stale TMICT; said at debug level,
@@ -94,12 +94,12 @@ static void fire(struct vlapic *v, uint64_t now, bool early)
 		t->wait_posted = posted;
 		t->wait_tune = posted && vlapic_timer_cost_sample(t, now);
 		t->wait_span = t->span;
-		t->wait_vector = t->lvtt & VLAPIC_LVT_VECTOR;
+		t->wait_vector = t->lvtt & APIC_LVT_VECTOR;
 		t->wait_outcome = outcome;
 	}
 
 	/* one-shot and TSC-deadline fire once: TMCCT and IA32_TSC_DEADLINE read 0 (SDM 11.5.4.1) */
-	if (t->mode != VLAPIC_TIMER_PERIODIC) {
+	if (t->mode != APIC_TIMER_PERIODIC) {
 		t->armed = false;
 		return;
 	}
@@ -209,8 +209,8 @@ void vlapic_timer_reset(struct vlapic *v)
 {
 	struct vlapic_timer *t = &v->timer;
 
-	t->mode = VLAPIC_TIMER_ONESHOT;
-	t->lvtt = VLAPIC_LVT_MASKED;
+	t->mode = APIC_TIMER_ONESHOT;
+	t->lvtt = APIC_LVT_MASKED;
 	t->fired = false;
 	t->tmict = 0;
 	t->divide_shift = divide_shift(0);
@@ -228,20 +228,20 @@ void vlapic_timer_reset(struct vlapic *v)
 void vlapic_timer_lvtt_write(struct vlapic *v, uint32_t lvtt)
 {
 	struct vlapic_timer *t = &v->timer;
-	uint32_t mode = lvtt & VLAPIC_LVT_TIMER_MODE;
+	uint32_t mode = lvtt & APIC_LVT_TIMER_MODE;
 	uint64_t now = write_time(v);
 
 	sync(v, now);
 	t->lvtt = lvtt;
 	if (mode != t->mode) {
-		if (mode == VLAPIC_TIMER_DEADLINE || t->mode == VLAPIC_TIMER_DEADLINE) {
+		if (mode == APIC_TIMER_TSC_DEADLINE || t->mode == APIC_TIMER_TSC_DEADLINE) {
 			/*
 			 * SDM 11.5.4.1: switching into or out of TSC-deadline mode disarms the
 			 * timer; TMICT and the deadline MSR read 0 afterwards, as under KVM.
 			 */
 			t->armed = false;
 			t->tmict = 0;
-			vlapic_set_reg(v, VLAPIC_REG_TMICT, 0);
+			vlapic_set_reg(v, APIC_REG_TMICT, 0);
 		}
 		/*
 		 * One-shot <-> periodic keeps the running count: the target stays, only what
@@ -260,7 +260,7 @@ uint32_t vlapic_timer_tmict_write(struct vlapic *v, uint32_t tmict)
 	uint64_t now;
 
 	/* SDM 11.5.4.1: TMICT writes are ignored in TSC-deadline mode */
-	if (t->mode == VLAPIC_TIMER_DEADLINE)
+	if (t->mode == APIC_TIMER_TSC_DEADLINE)
 		return 0;
 	now = write_time(v);
 	sync(v, now);
@@ -292,7 +292,7 @@ void vlapic_timer_tdcr_write(struct vlapic *v, uint32_t tdcr)
 	old_period = t->period;
 	t->divide_shift = shift;
 	set_period(v);
-	if (t->armed && t->mode != VLAPIC_TIMER_DEADLINE && old_period) {
+	if (t->armed && t->mode != APIC_TIMER_TSC_DEADLINE && old_period) {
 		t->target = now + vlapic_mul_div(t->target - now, t->period, old_period);
 		t->span = vlapic_mul_div(t->span, t->period, old_period);
 	}
@@ -305,7 +305,7 @@ uint32_t vlapic_timer_tmcct(struct vlapic *v)
 	uint64_t now;
 
 	/* SDM 11.5.4: always 0 in TSC-deadline mode */
-	if (t->mode == VLAPIC_TIMER_DEADLINE)
+	if (t->mode == APIC_TIMER_TSC_DEADLINE)
 		return 0;
 	now = access_time(v);
 	if (sync(v, now))
@@ -322,7 +322,7 @@ uint64_t vlapic_timer_deadline_read(struct vlapic *v)
 	uint64_t now;
 
 	/* SDM 11.5.4.1: the MSR reads 0 outside TSC-deadline mode */
-	if (v->timer.mode != VLAPIC_TIMER_DEADLINE)
+	if (v->timer.mode != APIC_TIMER_TSC_DEADLINE)
 		return 0;
 	now = access_time(v);
 	if (sync(v, now))
@@ -337,7 +337,7 @@ void vlapic_timer_deadline_write(struct vlapic *v, uint64_t deadline)
 	uint64_t now;
 
 	/* SDM 11.5.4.1: writes are ignored outside TSC-deadline mode; 0 disarms */
-	if (t->mode != VLAPIC_TIMER_DEADLINE)
+	if (t->mode != APIC_TIMER_TSC_DEADLINE)
 		return;
 	now = write_time(v);
 	sync(v, now);
@@ -363,7 +363,7 @@ void vlapic_timer_keep_pace(struct vlapic *v, uint64_t now)
 	struct vlapic_timer *t = &v->timer;
 	uint64_t skipped;
 
-	if (!t->armed || t->mode != VLAPIC_TIMER_PERIODIC || t->target > now)
+	if (!t->armed || t->mode != APIC_TIMER_PERIODIC || t->target > now)
 		return;
 	skipped = (now - t->target) / t->period + 1;
 	v->stats.clamped += skipped;

@@ -59,7 +59,7 @@ uint64_t vlapic_timer_effective_advance(const struct vlapic_timer *t)
 {
 	uint64_t quarter = t->period / 4;
 
-	if (t->mode == VLAPIC_TIMER_PERIODIC && t->period && t->advance > quarter)
+	if (t->mode == APIC_TIMER_PERIODIC && t->period && t->advance > quarter)
 		return quarter;
 	return t->advance;
 }

@@ -41,16 +41,16 @@ bool vlapic_init(struct vlapic *v, const struct vlapic_config *cfg, const struct
 	vlapic_timer_advance_init(v);
 
 	/* SDM 11.4.4: after reset the APIC is enabled in xAPIC mode at 0xfee00000 */
-	v->apic_base = VLAPIC_BASE_DEFAULT | VLAPIC_BASE_EN | (cfg->bsp ? VLAPIC_BASE_BSP : 0);
+	v->apic_base = APIC_BASE_DEFAULT | APIC_BASE_EN | (cfg->bsp ? APIC_BASE_BSP : 0);
 	vlapic_regs_reset(v);
 	return true;
 }
 
 enum vlapic_mode vlapic_mode(const struct vlapic *v)
 {
-	if (!(v->apic_base & VLAPIC_BASE_EN))
+	if (!(v->apic_base & APIC_BASE_EN))
 		return VLAPIC_MODE_DISABLED;
-	return v->apic_base & VLAPIC_BASE_EXTD ? VLAPIC_MODE_X2APIC : VLAPIC_MODE_XAPIC;
+	return v->apic_base & APIC_BASE_EXTD ? VLAPIC_MODE_X2APIC : VLAPIC_MODE_XAPIC;
 }
 
 uint64_t vlapic_timer_hz(const struct vlapic *v)

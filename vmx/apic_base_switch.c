@@ -6,7 +6,7 @@
  */
 #include "arch/x86/log.h"
 #include "arch/x86/ratelimit.h"
-#include "vlapic/apic_regs.h"
+#include "lib/apic_regs.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/caps.h"
 #include "vmx/ept.h"
@@ -28,12 +28,12 @@ static void x2apic_intercepts(bool x2apic)
 {
 	bool virt = x2apic && (glue.vcpu->proc2 & PROC2_VIRTUALIZE_X2APIC);
 
-	for (uint32_t msr = VLAPIC_MSR_X2APIC_FIRST; msr <= VLAPIC_MSR_X2APIC_LAST; msr++) {
+	for (uint32_t msr = MSR_X2APIC_FIRST; msr <= MSR_X2APIC_LAST; msr++) {
 		bool read_exits = !(virt && glue.arv &&
 				    vlapic_x2apic_read_passthrough(msr, glue.vid));
-		bool write_exits = !(virt && (msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_TPR) ||
-			(glue.vid && (msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_EOI) ||
-				      msr == VLAPIC_X2APIC_MSR(VLAPIC_REG_SELF_IPI)))));
+		bool write_exits = !(virt && (msr == APIC_X2APIC_MSR(APIC_REG_TPR) ||
+			(glue.vid && (msr == APIC_X2APIC_MSR(APIC_REG_EOI) ||
+				      msr == APIC_X2APIC_MSR(APIC_REG_SELF_IPI)))));
 
 		msr_bitmap_set(glue.msr_bitmap, msr, read_exits, write_exits);
 	}
@@ -53,7 +53,7 @@ static void x2apic_intercepts(bool x2apic)
  */
 static bool relocate(enum vlapic_mode mode, uint64_t base)
 {
-	bool moved = mode == VLAPIC_MODE_XAPIC && base != VLAPIC_BASE_DEFAULT;
+	bool moved = mode == VLAPIC_MODE_XAPIC && base != APIC_BASE_DEFAULT;
 	uint64_t saved;
 
 	if (moved && glue.relocated && base == glue.xapic_gpa)
@@ -62,15 +62,15 @@ static bool relocate(enum vlapic_mode mode, uint64_t base)
 		return false;
 	if (glue.relocated)
 		ept_restore_4k(glue.xapic_gpa, glue.relocated_saved);
-	else if (moved && !ept_unmap_4k(VLAPIC_BASE_DEFAULT, &glue.default_saved)) {
+	else if (moved && !ept_unmap_4k(APIC_BASE_DEFAULT, &glue.default_saved)) {
 		ept_restore_4k(base, saved);
 		return false;
 	}
 	if (!moved && glue.relocated)
-		ept_restore_4k(VLAPIC_BASE_DEFAULT, glue.default_saved);
+		ept_restore_4k(APIC_BASE_DEFAULT, glue.default_saved);
 	glue.relocated = moved;
 	glue.relocated_saved = moved ? saved : 0;
-	glue.xapic_gpa = moved ? base : VLAPIC_BASE_DEFAULT;
+	glue.xapic_gpa = moved ? base : APIC_BASE_DEFAULT;
 	return true;
 }
 

@@ -11,7 +11,7 @@
 #include "arch/x86/platform.h"
 #include "arch/x86/ratelimit.h"
 #include "arch/x86/trap.h"
-#include "vlapic/apic_regs.h"
+#include "lib/apic_regs.h"
 #include "vlapic/vlapic.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/chipset_glue.h"
@@ -103,7 +103,7 @@ enum vcpu_action handle_apic_access(struct vcpu *v)
 		vcpu_inject_exception(v, VEC_UD, false, 0);
 		return VCPU_RESUME;
 	}
-	return apic_mmio_emulate(v, VLAPIC_BASE_DEFAULT, APIC_ACCESS_OFFSET(q));
+	return apic_mmio_emulate(v, APIC_BASE_DEFAULT, APIC_ACCESS_OFFSET(q));
 }
 
 /*
@@ -118,7 +118,7 @@ bool apic_glue_ept_violation(struct vcpu *v, uint64_t gpa, enum vcpu_action *act
 	static uint64_t odd;
 	uint64_t page = gpa & ~0xfffull, q = v->exit_qual;
 
-	if (!glue.relocated || (page != glue.xapic_gpa && page != VLAPIC_BASE_DEFAULT))
+	if (!glue.relocated || (page != glue.xapic_gpa && page != APIC_BASE_DEFAULT))
 		return false;
 	if ((q & EPT_QUAL_FETCH) || (q & EPT_QUAL_DATA) != EPT_QUAL_DATA) {
 		if (ratelimit_report(++odd))

@@ -4,7 +4,7 @@
 #include "arch/x86/log.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
-#include "vlapic/apic_regs.h"
+#include "lib/apic_regs.h"
 #include "vmx/apic_glue.h"
 #include "vmx/apic_glue_internal.h"
 #include "vmx/caps.h"
@@ -221,14 +221,14 @@ bool apic_glue_msr_read(struct vcpu *v, uint32_t msr, uint64_t *val)
 {
 	if (!vlapic_msr_read(&glue.lapic, msr, val))
 		return false;
-	if (msr == VLAPIC_MSR_TSC_DEADLINE)
+	if (msr == MSR_IA32_TSC_DEADLINE)
 		*val = tsc_offset_to_guest(v, *val);
 	return true;
 }
 
 bool apic_glue_msr_write(struct vcpu *v, uint32_t msr, uint64_t val)
 {
-	if (msr == VLAPIC_MSR_TSC_DEADLINE)
+	if (msr == MSR_IA32_TSC_DEADLINE)
 		val = tsc_offset_to_host(v, val);
 	return vlapic_msr_write(&glue.lapic, msr, val);
 }

@@ -9,7 +9,7 @@
  */
 #include <stddef.h>
 
-#include "arch/x86/msr.h"
+#include "lib/apic_regs.h"
 #include "lib/util.h"
 #include "vmx/cpu_policy.h"
 

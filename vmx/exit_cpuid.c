@@ -5,8 +5,8 @@
  * SDM vol. 2 CPUID "hypervisor use").
  */
 #include "arch/x86/cpu.h"
-#include "arch/x86/msr.h"
 #include "arch/x86/tsc.h"
+#include "lib/apic_regs.h"
 #include "vmx/apic_glue.h"
 #include "vmx/cpu_policy_glue.h"
 #include "vmx/exit.h"

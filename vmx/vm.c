@@ -7,6 +7,7 @@
 #include "arch/x86/pmm.h"
 #include "arch/x86/serial.h"
 #include "arch/x86/tsc.h"
+#include "lib/apic_regs.h"
 #include "lib/util.h"
 #include "loader/acpi.h"
 #include "loader/guest_load.h"
@@ -119,7 +120,7 @@ static bool build_firmware(void)
 {
 	struct acpi_platform acpi = {
 		.lapic_id = lapic_id(),		/* the ID apic_glue gives the vLAPIC */
-		.lapic_addr = LAPIC_DEFAULT_BASE,
+		.lapic_addr = APIC_BASE_DEFAULT,
 		.pcat_compat = true,		/* the vPIC */
 		.ioapic_count = 1,
 		.ioapic = { { .id = 0, .addr = chipset_glue_ioapic_base(), .gsi_base = 0 } },

@@ -4,26 +4,9 @@
 #include "arch/x86/cpu.h"
 #include "arch/x86/lapic.h"
 #include "arch/x86/log.h"
-#include "arch/x86/msr.h"
 #include "arch/x86/trap.h"
 #include "arch/x86/tsc.h"
-
-/* Register offsets in the xAPIC page; the x2APIC MSR is 0x800 + offset / 16 (SDM 11.12.1.2). */
-#define APIC_ID		0x020
-#define APIC_VERSION	0x030
-#define APIC_EOI	0x0b0
-#define APIC_SVR	0x0f0	/* spurious vector; bit 8 = software enable */
-#define APIC_ESR	0x280
-#define APIC_LVT_TIMER	0x320	/* bits 18:17 mode: 00 one-shot, 01 periodic, 10 TSC-deadline */
-#define APIC_LVT_ERROR	0x370
-#define APIC_TMICT	0x380
-#define APIC_TMCCT	0x390
-#define APIC_TDCR	0x3e0
-
-#define SVR_ENABLE		(1u << 8)
-#define LVT_MASKED		(1u << 16)
-#define LVT_TIMER_ONESHOT	(0u << 17)
-#define LVT_TIMER_TSC_DEADLINE	(2u << 17)
+#include "lib/apic_regs.h"
 
 static bool x2apic;
 static bool tsc_deadline;
@@ -34,14 +17,14 @@ static volatile uint64_t timer_fired_tsc;
 static uint32_t lapic_read(uint32_t reg)
 {
 	if (x2apic)
-		return (uint32_t)rdmsr(MSR_X2APIC_FIRST + (reg >> 4));
+		return (uint32_t)rdmsr(APIC_X2APIC_MSR(reg));
 	return xapic_mmio[reg / 4];
 }
 
 static void lapic_write(uint32_t reg, uint32_t val)
 {
 	if (x2apic)
-		wrmsr(MSR_X2APIC_FIRST + (reg >> 4), val);
+		wrmsr(APIC_X2APIC_MSR(reg), val);
 	else
 		xapic_mmio[reg / 4] = val;
 }
@@ -58,20 +41,23 @@ bool lapic_has_tsc_deadline(void)
 
 uint32_t lapic_id(void)
 {
-	uint32_t id = lapic_read(APIC_ID);
+	uint32_t id = lapic_read(APIC_REG_ID);
 
 	return x2apic ? id : id >> 24;
 }
 
 void lapic_eoi(void)
 {
-	lapic_write(APIC_EOI, 0);
+	lapic_write(APIC_REG_EOI, 0);
 }
 
 uint32_t lapic_divide_config(unsigned int divisor)
 {
-	/* TDCR bits 3,1,0: 000=2 001=4 010=8 011=16 100=32 101=64 110=128 111=1 */
-	static const uint8_t enc[8] = { 0xb, 0x0, 0x1, 0x2, 0x3, 0x8, 0x9, 0xa };
+	/* the encoding of divisor 2^i at index i */
+	static const uint8_t enc[8] = {
+		APIC_TDCR_DIV1, APIC_TDCR_DIV2, APIC_TDCR_DIV4, APIC_TDCR_DIV8, APIC_TDCR_DIV16,
+		APIC_TDCR_DIV32, APIC_TDCR_DIV64, APIC_TDCR_DIV128,
+	};
 	unsigned int log2 = 0;
 
 	while ((1u << log2) < divisor && log2 < 7)
@@ -81,15 +67,15 @@ uint32_t lapic_divide_config(unsigned int divisor)
 
 void lapic_timer_oneshot(uint32_t count, unsigned int divisor)
 {
-	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
-	lapic_write(APIC_TDCR, lapic_divide_config(divisor));
-	lapic_write(APIC_LVT_TIMER, LVT_TIMER_ONESHOT | VEC_HOST_TIMER);
-	lapic_write(APIC_TMICT, count);
+	lapic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED);
+	lapic_write(APIC_REG_TDCR, lapic_divide_config(divisor));
+	lapic_write(APIC_REG_LVT_TIMER, APIC_TIMER_ONESHOT | VEC_HOST_TIMER);
+	lapic_write(APIC_REG_TMICT, count);
 }
 
 void lapic_timer_deadline(uint64_t tsc)
 {
-	lapic_write(APIC_LVT_TIMER, LVT_TIMER_TSC_DEADLINE | VEC_HOST_TIMER);
+	lapic_write(APIC_REG_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | VEC_HOST_TIMER);
 	/*
 	 * SDM 11.5.4.1: the LVT write must be ordered before the deadline MSR write; WRMSR to
 	 * the x2APIC LVT is not serialising, so fence between them.
@@ -102,13 +88,13 @@ void lapic_timer_stop(void)
 {
 	if (tsc_deadline)
 		wrmsr(MSR_IA32_TSC_DEADLINE, 0);
-	lapic_write(APIC_TMICT, 0);
-	lapic_write(APIC_LVT_TIMER, LVT_MASKED);
+	lapic_write(APIC_REG_TMICT, 0);
+	lapic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED);
 }
 
 uint32_t lapic_timer_current(void)
 {
-	return lapic_read(APIC_TMCCT);
+	return lapic_read(APIC_REG_TMCCT);
 }
 
 uint64_t lapic_timer_hz(void)
@@ -166,13 +152,13 @@ void lapic_init(void)
 	wrmsr(MSR_IA32_APIC_BASE, base);
 	xapic_mmio = (volatile uint32_t *)(uintptr_t)(base & APIC_BASE_ADDR_MASK & 0xffffffffull);
 
-	lapic_write(APIC_SVR, SVR_ENABLE | VEC_HOST_SPURIOUS);
-	lapic_write(APIC_LVT_ERROR, VEC_HOST_ERROR);
-	lapic_write(APIC_ESR, 0);
+	lapic_write(APIC_REG_SVR, APIC_SVR_ENABLE | VEC_HOST_SPURIOUS);
+	lapic_write(APIC_REG_LVT_ERROR, VEC_HOST_ERROR);
+	lapic_write(APIC_REG_ESR, 0);
 	lapic_timer_stop();
 	lapic_eoi();
 	pr_info("host LAPIC: id %u, %s mode, version %#x, TSC-deadline %s\n", lapic_id(),
-		x2apic ? "x2APIC" : "xAPIC", lapic_read(APIC_VERSION) & 0xff,
+		x2apic ? "x2APIC" : "xAPIC", lapic_read(APIC_REG_VERSION) & APIC_VERSION_MASK,
 		tsc_deadline ? "yes" : "no");
 }
 

@@ -9,8 +9,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define LAPIC_DEFAULT_BASE	0xfee00000ull
-
 void lapic_init(void);
 bool lapic_is_x2apic(void);
 uint32_t lapic_id(void);

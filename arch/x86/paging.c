@@ -2,11 +2,11 @@
 #include <stdbool.h>
 
 #include "arch/x86/cpu.h"
-#include "arch/x86/lapic.h"
 #include "arch/x86/log.h"
 #include "arch/x86/paging.h"
 #include "arch/x86/panic.h"
 #include "arch/x86/pmm.h"
+#include "lib/apic_regs.h"
 #include "lib/util.h"
 
 /* Page-table entry bits (SDM vol. 3A 4.5, tables 4-15 to 4-20) */
@@ -87,7 +87,7 @@ void paging_init(const struct mb2_info *mbi)
 			}
 		}
 	}
-	paging_map_mmio(LAPIC_DEFAULT_BASE);
+	paging_map_mmio(APIC_BASE_DEFAULT);
 	paging_map_mmio(IOAPIC_BASE);
 	write_cr3((uint64_t)(uintptr_t)pml4);
 	pr_info("paging: %lu MiB of RAM identity-mapped write-back, LAPIC and IOAPIC uncached\n",

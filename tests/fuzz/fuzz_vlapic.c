@@ -31,10 +31,10 @@ static uint32_t offset(struct fuzz_input *in)
 static uint32_t msr(struct fuzz_input *in)
 {
 	switch (in_u8(in) & 7) {
-	case 0: return VLAPIC_MSR_APIC_BASE;
-	case 1: return VLAPIC_MSR_TSC_DEADLINE;
+	case 0: return MSR_IA32_APIC_BASE;
+	case 1: return MSR_IA32_TSC_DEADLINE;
 	case 2: return in_u32(in);
-	default: return VLAPIC_MSR_X2APIC_FIRST + in_u8(in);
+	default: return MSR_X2APIC_FIRST + in_u8(in);
 	}
 }
 
@@ -47,8 +47,8 @@ static void invariants(struct fake_env *f)
 	FUZZ_CHECK(irr >= -1 && irr <= 255);
 	FUZZ_CHECK(isr >= -1 && isr <= 255);
 	if (vlapic_mode(&f->v) == VLAPIC_MODE_XAPIC &&
-	    vlapic_mmio_read(&f->v, VLAPIC_REG_TMICT, &init) &&
-	    vlapic_mmio_read(&f->v, VLAPIC_REG_TMCCT, &cur))
+	    vlapic_mmio_read(&f->v, APIC_REG_TMICT, &init) &&
+	    vlapic_mmio_read(&f->v, APIC_REG_TMCCT, &cur))
 		FUZZ_CHECK(cur <= init);
 }
 
@@ -151,7 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f->tsc_step)
 		f->tsc_step = 1;
 	if (how & 128)
-		fake_write(f, VLAPIC_REG_SVR, 0x1ff);
+		fake_write(f, APIC_REG_SVR, 0x1ff);
 	for (i = 0; i < MAX_OPS && in.left; i++) {
 		run(f, &in);
 		invariants(f);

@@ -22,7 +22,6 @@
 #define COUNT_TICKS		100000u
 #define MAXPHYADDR_DEFAULT	36
 #define RESERVED_LOW		0x2ffu	/* bits 7:0 and 9 (SDM 11.4.4 figure 11-5) */
-#define APIC_VERSION		0x030
 /* A page-aligned base nothing else claims: above the I/O APIC and HPET, below the default base */
 #define MOVED_BASE		0xfef00000u
 /*
@@ -70,7 +69,7 @@ static bool write_taken(uint64_t val)
 static void check_reads(bool x2apic)
 {
 	uint64_t base = apic_base();
-	uint64_t want = APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EN |
+	uint64_t want = APIC_BASE_DEFAULT | APIC_BASE_BSP | APIC_BASE_EN |
 			(x2apic ? APIC_BASE_EXTD : 0);
 
 	check(base == want, "apic_base.reads_base_bsp_en",
@@ -108,7 +107,7 @@ static void moved_timer_isr(unsigned int vector __attribute__((unused)), uint64_
 	if (tt_nr_irqs < TT_MAX_IRQS)
 		tt_irq_tsc[tt_nr_irqs] = tsc;
 	tt_nr_irqs++;
-	mmio_write32(MOVED_BASE + APIC_EOI, 0);
+	mmio_write32(MOVED_BASE + APIC_REG_EOI, 0);
 }
 
 /* A one-shot count on the moved APIC, programmed and acknowledged at its new base only */
@@ -118,14 +117,14 @@ static void check_moved_timer(void)
 
 	idt_set_handler(TT_VECTOR, moved_timer_isr);
 	tt_nr_irqs = 0;
-	mmio_write32(MOVED_BASE + APIC_TDCR, APIC_TDCR_DIV1);
-	mmio_write32(MOVED_BASE + APIC_LVTT, APIC_LVTT_ONESHOT | TT_VECTOR);
+	mmio_write32(MOVED_BASE + APIC_REG_TDCR, APIC_TDCR_DIV1);
+	mmio_write32(MOVED_BASE + APIC_REG_LVT_TIMER, APIC_TIMER_ONESHOT | TT_VECTOR);
 	t0 = rdtsc();
-	mmio_write32(MOVED_BASE + APIC_TMICT, tt_ticks(COUNT_TICKS));
+	mmio_write32(MOVED_BASE + APIC_REG_TMICT, tt_ticks(COUNT_TICKS));
 	tt_wait_until(t0 + 2 * expected + tt_late_max);
 	tt_check_one("apic_base.relocated_timer_fires", t0, expected);
-	mmio_write32(MOVED_BASE + APIC_LVTT, APIC_LVT_MASKED | TT_VECTOR);
-	mmio_write32(MOVED_BASE + APIC_TMICT, 0);
+	mmio_write32(MOVED_BASE + APIC_REG_LVT_TIMER, APIC_LVT_MASKED | TT_VECTOR);
+	mmio_write32(MOVED_BASE + APIC_REG_TMICT, 0);
 	tt_restore_isr();
 	tt_nr_irqs = 0;
 }
@@ -135,14 +134,14 @@ static void check_relocation_over_ram(uint64_t base, uint32_t version)
 {
 	uint32_t there = 0, mark;
 
-	mmio_write32(RAM_BASE + APIC_VERSION, RAM_MARK);
-	if (write_taken((base & ~(uint64_t)APIC_DEFAULT_BASE) | RAM_BASE)) {
-		there = mmio_read32(RAM_BASE + APIC_VERSION);
+	mmio_write32(RAM_BASE + APIC_REG_VERSION, RAM_MARK);
+	if (write_taken((base & ~(uint64_t)APIC_BASE_DEFAULT) | RAM_BASE)) {
+		there = mmio_read32(RAM_BASE + APIC_REG_VERSION);
 		wrmsr(MSR_IA32_APIC_BASE, base);
 	}
-	mark = mmio_read32(RAM_BASE + APIC_VERSION);
+	mark = mmio_read32(RAM_BASE + APIC_REG_VERSION);
 	check(there == version && mark == RAM_MARK && apic_base() == base &&
-	      apic_read(APIC_VERSION) == version, "apic_base.relocate_over_ram",
+	      apic_read(APIC_REG_VERSION) == version, "apic_base.relocate_over_ram",
 	      "version 0x%x on the APIC at 0x%x (expected 0x%x), the RAM there reads 0x%x after "
 	      "the move back (expected 0x%x), IA32_APIC_BASE 0x%llx", there, RAM_BASE, version,
 	      mark, RAM_MARK, apic_base());
@@ -156,35 +155,35 @@ static void check_relocation_over_ram(uint64_t base, uint32_t version)
  */
 static void check_relocation(void)
 {
-	uint32_t id = apic_read(APIC_ID), version = apic_read(APIC_VERSION), moved_id = 0;
+	uint32_t id = apic_read(APIC_REG_ID), version = apic_read(APIC_REG_VERSION), moved_id = 0;
 	uint32_t moved_version = 0, old_version, tmcct;
-	uint64_t base = APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EN;
+	uint64_t base = APIC_BASE_DEFAULT | APIC_BASE_BSP | APIC_BASE_EN;
 
-	if (!check(write_taken((base & ~(uint64_t)APIC_DEFAULT_BASE) | MOVED_BASE),
+	if (!check(write_taken((base & ~(uint64_t)APIC_BASE_DEFAULT) | MOVED_BASE),
 		   "apic_base.relocate", "IA32_APIC_BASE reads 0x%llx after a write of base 0x%x",
 		   apic_base(), MOVED_BASE)) {
 		skip("apic_base.relocated_id_version", "the APIC did not move");
 		skip("apic_base.old_base_open_bus", "the APIC did not move");
 		skip("apic_base.relocated_timer_fires", "the APIC did not move");
 	} else {
-		moved_id = mmio_read32(MOVED_BASE + APIC_ID);
-		moved_version = mmio_read32(MOVED_BASE + APIC_VERSION);
+		moved_id = mmio_read32(MOVED_BASE + APIC_REG_ID);
+		moved_version = mmio_read32(MOVED_BASE + APIC_REG_VERSION);
 		check(moved_id == id && moved_version == version,
 		      "apic_base.relocated_id_version", "ID 0x%x, version 0x%x at 0x%x; 0x%x, "
 		      "0x%x at the default base", moved_id, moved_version, MOVED_BASE, id,
 		      version);
-		old_version = mmio_read32(APIC_DEFAULT_BASE + APIC_VERSION);
-		mmio_write32(APIC_DEFAULT_BASE + APIC_TMICT, 0x12345678);
-		tmcct = mmio_read32(MOVED_BASE + APIC_TMICT);
+		old_version = mmio_read32(APIC_BASE_DEFAULT + APIC_REG_VERSION);
+		mmio_write32(APIC_BASE_DEFAULT + APIC_REG_TMICT, 0x12345678);
+		tmcct = mmio_read32(MOVED_BASE + APIC_REG_TMICT);
 		check(old_version == 0xffffffffu && !tmcct, "apic_base.old_base_open_bus",
 		      "the default base reads 0x%x at the version's offset, TMICT is 0x%x after a "
 		      "write there", old_version, tmcct);
 		check_moved_timer();
 	}
-	check(write_taken(base) && apic_read(APIC_VERSION) == version &&
-	      apic_read(APIC_ID) == id, "apic_base.relocate_back",
+	check(write_taken(base) && apic_read(APIC_REG_VERSION) == version &&
+	      apic_read(APIC_REG_ID) == id, "apic_base.relocate_back",
 	      "IA32_APIC_BASE reads 0x%llx, ID 0x%x, version 0x%x at the default base",
-	      apic_base(), apic_read(APIC_ID), apic_read(APIC_VERSION));
+	      apic_base(), apic_read(APIC_REG_ID), apic_read(APIC_REG_VERSION));
 	check_relocation_over_ram(base, version);
 }
 
@@ -199,7 +198,7 @@ static void hold_an_interrupt(void)
 	nr_held = 0;
 	apic_write_icr(APIC_ICR_SELF | APIC_ICR_FIXED | HELD_VECTOR);
 	tt_wait_until(rdtsc() + tt_late_max);
-	in_service = apic_vector_set(APIC_ISR, HELD_VECTOR);
+	in_service = apic_vector_set(APIC_REG_ISR, HELD_VECTOR);
 	check(nr_held == 1 && in_service, "apic_base.held_in_service",
 	      "%u interrupts on vector 0x%x after a self-IPI, %sin service before the disable",
 	      nr_held, HELD_VECTOR, in_service ? "" : "not ");
@@ -211,10 +210,10 @@ static void hold_an_interrupt(void)
  */
 static void check_reset_state(void)
 {
-	uint32_t svr = apic_read(APIC_SVR), tmict = apic_read(APIC_TMICT);
-	uint32_t tdcr = apic_read(APIC_TDCR), tpr = apic_read(APIC_TPR);
-	uint32_t ppr = apic_read(APIC_PPR), lvt = APIC_LVT_MASKED, off = 0;
-	bool isr = apic_vector_set(APIC_ISR, HELD_VECTOR);
+	uint32_t svr = apic_read(APIC_REG_SVR), tmict = apic_read(APIC_REG_TMICT);
+	uint32_t tdcr = apic_read(APIC_REG_TDCR), tpr = apic_read(APIC_REG_TPR);
+	uint32_t ppr = apic_read(APIC_REG_PPR), lvt = APIC_LVT_MASKED, off = 0;
+	bool isr = apic_vector_set(APIC_REG_ISR, HELD_VECTOR);
 	unsigned int i;
 
 	for (i = 0; i < APIC_NR_LVTS && lvt == APIC_LVT_MASKED; i++) {
@@ -234,11 +233,12 @@ static void check_timer_after_reenable(void)
 	const char *name = "apic_base.reenabled_timer_fires";
 	uint64_t expected = tt_ticks_to_tsc(tt_ticks(COUNT_TICKS)), t0;
 
-	apic_write(APIC_SVR, APIC_SVR_ON);
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, tt_ticks(COUNT_TICKS), NULL);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, tt_ticks(COUNT_TICKS), NULL);
 	tt_wait_until(t0 + 2 * expected + tt_late_max);
 	if (!tt_check_one(name, t0, expected))
-		info("%s: TMCCT %u, PPR 0x%x", name, apic_read(APIC_TMCCT), apic_read(APIC_PPR));
+		info("%s: TMCCT %u, PPR 0x%x", name, apic_read(APIC_REG_TMCCT),
+		     apic_read(APIC_REG_PPR));
 	tt_timer_stop();
 }
 
@@ -263,7 +263,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	idt_set_handler(HELD_VECTOR, held_isr);
 	check_reads(want_x2apic);
 	check_reserved(has_x2apic);
-	base = APIC_DEFAULT_BASE | APIC_BASE_BSP;
+	base = APIC_BASE_DEFAULT | APIC_BASE_BSP;
 	if (want_x2apic) {
 		static const char *const moves[] = {
 			"apic_base.relocate", "apic_base.relocated_id_version",
@@ -283,7 +283,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	} else if (!want_x2apic) {
 		/* mode=x2apic took this path at start-up; mode=xapic checks it here */
 		check(write_taken(base | APIC_BASE_EN | APIC_BASE_EXTD) &&
-		      rdmsr_safe(APIC_X2APIC_MSR(APIC_ID), &val) == -1,
+		      rdmsr_safe(APIC_X2APIC_MSR(APIC_REG_ID), &val) == -1,
 		      "apic_base.xapic_to_x2apic", "IA32_APIC_BASE reads 0x%llx after the switch",
 		      apic_base());
 	}
@@ -296,8 +296,8 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	cli();
 	check(write_taken(base), "apic_base.disable", "IA32_APIC_BASE reads 0x%llx after a "
 	      "write of 0x%llx", apic_base(), base);
-	check(rdmsr_safe(APIC_X2APIC_MSR(APIC_ID), &val) == VEC_GP &&
-	      wrmsr_safe(APIC_X2APIC_MSR(APIC_TMICT), 1) == VEC_GP,
+	check(rdmsr_safe(APIC_X2APIC_MSR(APIC_REG_ID), &val) == VEC_GP &&
+	      wrmsr_safe(APIC_X2APIC_MSR(APIC_REG_TMICT), 1) == VEC_GP,
 	      "apic_base.disabled_x2apic_msrs_gp", "an x2APIC MSR was accessible while disabled");
 	if (has_x2apic)
 		check(write_refused(base | APIC_BASE_EN | APIC_BASE_EXTD),

@@ -18,12 +18,11 @@
 #include "tests/guest/lib/report.h"
 #include "tests/guest/lib/timer_test.h"
 
-#define LDR_ADDR	(APIC_DEFAULT_BASE + APIC_LDR)
-#define TMCCT_ADDR	(APIC_DEFAULT_BASE + APIC_TMCCT)
-#define APIC_VERSION	0x030		/* the version register (SDM table 11-1) */
+#define LDR_ADDR	(APIC_BASE_DEFAULT + APIC_REG_LDR)
+#define TMCCT_ADDR	(APIC_BASE_DEFAULT + APIC_REG_TMCCT)
 #define VEC_UD		6
 
-#define APIC_REG(off)	(*(volatile uint32_t *)(APIC_DEFAULT_BASE + (off)))
+#define APIC_REG(off)	(*(volatile uint32_t *)(APIC_BASE_DEFAULT + (off)))
 
 static uint32_t ram_copy[0x400 / 4];
 
@@ -32,7 +31,7 @@ static void check_reads(void)
 	uint32_t b3, w, sx, zx;
 	uint8_t al;
 
-	apic_write(APIC_LDR, 0x85000000);
+	apic_write(APIC_REG_LDR, 0x85000000);
 	asm volatile("movb %1, %0" : "=q"(al) : "m"(*(volatile uint8_t *)(LDR_ADDR + 3)));
 	asm volatile("movzbl %1, %0" : "=r"(b3) : "m"(*(volatile uint8_t *)(LDR_ADDR + 3)));
 	asm volatile("movzwl %1, %0" : "=r"(w) : "m"(*(volatile uint16_t *)(LDR_ADDR + 2)));
@@ -47,7 +46,7 @@ static void check_writes(void)
 {
 	uint32_t old, ldr, ldr2;
 
-	apic_write(APIC_LDR, 0x01000000);
+	apic_write(APIC_REG_LDR, 0x01000000);
 	/*
 	 * A byte write is not a register write (SDM 11.4.1): an APIC-access exit drops it, as
 	 * KVM does; APIC-register virtualization merges it into the page before its APIC-write
@@ -57,50 +56,51 @@ static void check_writes(void)
 	if (tt_env == TT_TICKVISOR) {
 		asm volatile("movb $0x7, %0" : "=m"(*(volatile uint8_t *)(LDR_ADDR + 3)) : :
 			     "memory");
-		ldr = apic_read(APIC_LDR);
+		ldr = apic_read(APIC_REG_LDR);
 		check(ldr == 0x01000000 || ldr == 0x07000000, "forms.byte_write",
 		      "LDR 0x%x after a byte write of 0x07 to bits 31:24 of 0x01000000", ldr);
 	} else {
 		skip("forms.byte_write", "Bochs 2.7 panics on a byte write to its APIC");
 	}
 
-	apic_write(APIC_LDR, 0x01000000);
+	apic_write(APIC_REG_LDR, 0x01000000);
 	old = 0x02000000;
-	asm volatile("xchgl %0, %1" : "+r"(old), "+m"(APIC_REG(APIC_LDR)) : : "memory");
-	ldr = apic_read(APIC_LDR);
+	asm volatile("xchgl %0, %1" : "+r"(old), "+m"(APIC_REG(APIC_REG_LDR)) : : "memory");
+	ldr = apic_read(APIC_REG_LDR);
 	check(old == 0x01000000 && ldr == 0x02000000, "forms.xchg",
 	      "XCHG gave 0x%x (expected 0x01000000), LDR 0x%x", old, ldr);
 
-	asm volatile("orl $0x04000000, %0" : "+m"(APIC_REG(APIC_LDR)) : : "memory", "cc");
-	asm volatile("lock andl $0xfe000000, %0" : "+m"(APIC_REG(APIC_LDR)) : : "memory", "cc");
-	asm volatile("addl %1, %0" : "+m"(APIC_REG(APIC_LDR)) : "r"(0x10000000) : "memory",
+	asm volatile("orl $0x04000000, %0" : "+m"(APIC_REG(APIC_REG_LDR)) : : "memory", "cc");
+	asm volatile("lock andl $0xfe000000, %0" : "+m"(APIC_REG(APIC_REG_LDR)) : : "memory", "cc");
+	asm volatile("addl %1, %0" : "+m"(APIC_REG(APIC_REG_LDR)) : "r"(0x10000000) : "memory",
 		     "cc");
-	ldr = apic_read(APIC_LDR);
-	asm volatile("lock xorl $0x10000000, %0" : "+m"(APIC_REG(APIC_LDR)) : : "memory", "cc");
-	asm volatile("subl $0x01000000, %0" : "+m"(APIC_REG(APIC_LDR)) : : "memory", "cc");
-	ldr2 = apic_read(APIC_LDR);
+	ldr = apic_read(APIC_REG_LDR);
+	asm volatile("lock xorl $0x10000000, %0" : "+m"(APIC_REG(APIC_REG_LDR)) : : "memory", "cc");
+	asm volatile("subl $0x01000000, %0" : "+m"(APIC_REG(APIC_REG_LDR)) : : "memory", "cc");
+	ldr2 = apic_read(APIC_REG_LDR);
 	check(ldr == 0x16000000 && ldr2 == 0x05000000, "forms.read_modify_write",
 	      "OR, LOCK AND, ADD gave LDR 0x%x (expected 0x16000000); LOCK XOR, SUB 0x%x "
 	      "(expected 0x05000000)", ldr, ldr2);
-	apic_write(APIC_LDR, 0);
+	apic_write(APIC_REG_LDR, 0);
 }
 
 static void check_strings(void)
 {
-	uint32_t ldr, ver = apic_read(APIC_VERSION), n = sizeof(ram_copy) / 4, stos = 0x07000000;
-	void *src = (void *)APIC_DEFAULT_BASE, *dst = ram_copy, *to;
+	uint32_t ldr, ver = apic_read(APIC_REG_VERSION), n = sizeof(ram_copy) / 4;
+	uint32_t stos = 0x07000000;
+	void *src = (void *)APIC_BASE_DEFAULT, *dst = ram_copy, *to;
 
-	apic_write(APIC_LDR, 0x06000000);
+	apic_write(APIC_REG_LDR, 0x06000000);
 	if (tt_env != TT_TICKVISOR) {
 		skip("forms.rep_movs", "Bochs 2.7 panics on an APIC read off a register's start");
 		goto stos;
 	}
 	asm volatile("cld; rep movsl" : "+S"(src), "+D"(dst), "+c"(n) : : "memory");
-	check(ram_copy[APIC_LDR / 4] == 0x06000000 && ram_copy[APIC_VERSION / 4] == ver &&
-	      ram_copy[APIC_LDR / 4 + 1] == 0 && n == 0 &&
+	check(ram_copy[APIC_REG_LDR / 4] == 0x06000000 && ram_copy[APIC_REG_VERSION / 4] == ver &&
+	      ram_copy[APIC_REG_LDR / 4 + 1] == 0 && n == 0 &&
 	      dst == (void *)(ram_copy + sizeof(ram_copy) / 4), "forms.rep_movs",
 	      "REP MOVSD of the page's first 1 KiB: LDR 0x%x, version 0x%x (expected 0x%x), "
-	      "ECX %u left", ram_copy[APIC_LDR / 4], ram_copy[APIC_VERSION / 4], ver, n);
+	      "ECX %u left", ram_copy[APIC_REG_LDR / 4], ram_copy[APIC_REG_VERSION / 4], ver, n);
 
 stos:
 	to = (void *)LDR_ADDR;
@@ -114,17 +114,17 @@ stos:
 	} else {
 		to = (void *)(LDR_ADDR + 16);
 	}
-	ldr = apic_read(APIC_LDR);
+	ldr = apic_read(APIC_REG_LDR);
 	check(ldr == 0x07000000 && to == (void *)(LDR_ADDR + 16), "forms.rep_stos",
 	      "REP STOSD to LDR then STOSB behind it: LDR 0x%x", ldr);
-	apic_write(APIC_LDR, 0);
+	apic_write(APIC_REG_LDR, 0);
 }
 
 /* memset() of the page of a globally disabled APIC (an outside test suite does it) */
 static void check_disabled_memset(void)
 {
 	uint64_t base;
-	void *to = (void *)APIC_DEFAULT_BASE;
+	void *to = (void *)APIC_BASE_DEFAULT;
 	uint32_t n = 0x1000, svr;
 
 	if (tt_env != TT_TICKVISOR) {
@@ -137,8 +137,8 @@ static void check_disabled_memset(void)
 	wrmsr_safe(MSR_IA32_APIC_BASE, base & ~APIC_BASE_EN);
 	asm volatile("cld; rep stosb" : "+D"(to), "+c"(n) : "a"(0) : "memory");
 	wrmsr_safe(MSR_IA32_APIC_BASE, base);
-	svr = apic_read(APIC_SVR);
-	apic_write(APIC_SVR, APIC_SVR_ON);
+	svr = apic_read(APIC_REG_SVR);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
 	check(n == 0 && svr == 0xff, "forms.disabled_page_memset",
 	      "REP STOSB over the disabled APIC's page: ECX %u left, SVR 0x%x after the "
 	      "re-enable (expected the reset value 0xff)", n, svr);

@@ -32,8 +32,8 @@ static void ipi_isr(unsigned int vector __attribute__((unused)),
 /* Reads the error status the write-then-read way (SDM 11.5.3). */
 static uint32_t esr_latch(void)
 {
-	apic_write(APIC_ESR, 0);
-	return apic_read(APIC_ESR);
+	apic_write(APIC_REG_ESR, 0);
+	return apic_read(APIC_REG_ESR);
 }
 
 /*
@@ -46,30 +46,30 @@ static void check_svr_disable(void)
 	uint64_t e = tt_ticks_to_tsc(count), t0;
 	unsigned int i;
 
-	apic_write(APIC_LVT_LINT0, 0x21);
-	t0 = tt_start(APIC_LVTT_PERIODIC, 1, count, NULL);
-	apic_write(APIC_SVR, SVR_DISABLED);
+	apic_write(APIC_REG_LVT_LINT0, 0x21);
+	t0 = tt_start(APIC_TIMER_PERIODIC, 1, count, NULL);
+	apic_write(APIC_REG_SVR, SVR_DISABLED);
 	for (i = 0; i < APIC_NR_LVTS; i++)
 		masked += !!(apic_read(apic_lvts[i]) & APIC_LVT_MASKED);
 	check(masked == APIC_NR_LVTS, "svr.disable_masks_lvts",
 	      "%u of %u LVTs read masked with the APIC software-disabled", masked, APIC_NR_LVTS);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
-	lvtt = apic_read(APIC_LVTT);
-	check(lvtt == (APIC_LVT_MASKED | APIC_LVTT_PERIODIC | TT_VECTOR),
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | TT_VECTOR);
+	lvtt = apic_read(APIC_REG_LVT_TIMER);
+	check(lvtt == (APIC_LVT_MASKED | APIC_TIMER_PERIODIC | TT_VECTOR),
 	      "svr.lvt_write_stays_masked", "LVT timer reads 0x%x after writing 0x%x", lvtt,
-	      APIC_LVTT_PERIODIC | TT_VECTOR);
+	      APIC_TIMER_PERIODIC | TT_VECTOR);
 	tt_wait_until(t0 + 3 * e + e / 2);
-	check(tt_nr_irqs == 0 && apic_read(APIC_TMCCT) != 0, "svr.no_timer_irq_while_disabled",
+	check(tt_nr_irqs == 0 && apic_read(APIC_REG_TMCCT) != 0, "svr.no_timer_irq_while_disabled",
 	      "%u timer interrupts in three periods while disabled (TMCCT %u)", tt_nr_irqs,
-	      apic_read(APIC_TMCCT));
-	apic_write(APIC_SVR, APIC_SVR_ON);
-	after = apic_read(APIC_LVTT);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
+	      apic_read(APIC_REG_TMCCT));
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
+	after = apic_read(APIC_REG_LVT_TIMER);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | TT_VECTOR);
 	tt_wait_irqs(1, rdtsc() + e + tt_late_max);
 	check(after & APIC_LVT_MASKED && tt_nr_irqs >= 1, "svr.reenable_delivers",
 	      "LVT timer 0x%x after the re-enable; %u interrupts once unmasked", after,
 	      tt_nr_irqs);
-	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED);
+	apic_write(APIC_REG_LVT_LINT0, APIC_LVT_MASKED);
 	tt_timer_stop();
 }
 
@@ -92,7 +92,7 @@ static void check_esr(void)
 	}
 	esr_latch();
 	apic_write_icr(APIC_ICR_SELF | APIC_ICR_FIXED | ILLEGAL_VECTOR);
-	before = apic_read(APIC_ESR);
+	before = apic_read(APIC_REG_ESR);
 	latched = esr_latch();
 	cleared = esr_latch();
 	info("esr: 0x%x before the write, 0x%x after, 0x%x after another", before, latched,
@@ -105,9 +105,9 @@ static void check_esr(void)
 
 	tt_timer_stop();
 	esr_latch();
-	apic_write(APIC_LVTT, APIC_LVTT_ONESHOT | ILLEGAL_VECTOR);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_ONESHOT | ILLEGAL_VECTOR);
 	t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
+	apic_write(APIC_REG_TMICT, count);
 	tt_wait_until(t0 + 2 * e + tt_late_max);
 	esr = esr_latch();
 	check(esr & APIC_ESR_RECV_ILLEGAL, "esr.timer_illegal_vector",
@@ -125,12 +125,12 @@ static void check_lvt_reserved(void)
 	static const struct {
 		uint32_t off, keep;
 	} lvt_bits[] = {
-		{ APIC_LVTT, 0x000100ff },		/* vector, mask */
-		{ APIC_LVT_THERMAL, 0x000107ff },	/* vector, delivery mode, mask */
-		{ APIC_LVT_PERF, 0x000107ff },
-		{ APIC_LVT_LINT0, 0x0001a7ff },		/* and polarity, trigger mode */
-		{ APIC_LVT_LINT1, 0x0001a7ff },
-		{ APIC_LVT_ERROR, 0x000100ff },
+		{ APIC_REG_LVT_TIMER, 0x000100ff },		/* vector, mask */
+		{ APIC_REG_LVT_THERMAL, 0x000107ff },	/* vector, delivery mode, mask */
+		{ APIC_REG_LVT_PERF, 0x000107ff },
+		{ APIC_REG_LVT_LINT0, 0x0001a7ff },		/* and polarity, trigger mode */
+		{ APIC_REG_LVT_LINT1, 0x0001a7ff },
+		{ APIC_REG_LVT_ERROR, 0x000100ff },
 	};
 	/* bit 12 delivery status, 14 remote IRR, 17-18 the timer mode */
 	const uint32_t special = 1u << 12 | 1u << 14 | 3u << 17;
@@ -161,7 +161,7 @@ static void check_lvt_reserved(void)
  */
 static void check_self_ipi(void)
 {
-	uint32_t id = apic_read(APIC_ID);
+	uint32_t id = apic_read(APIC_REG_ID);
 	uint64_t dest = apic_is_x2apic() ? id : id >> 24, icr, want;
 
 	nr_ipis = 0;
@@ -185,7 +185,7 @@ static void check_self_ipi(void)
 		return;
 	}
 	nr_ipis = 0;
-	apic_write(APIC_SELF_IPI, IPI_VECTOR);
+	apic_write(APIC_REG_SELF_IPI, IPI_VECTOR);
 	tt_wait_until(rdtsc() + tt_late_max);
 	check(nr_ipis == 1, "x2apic.self_ipi_msr", "%u interrupts after a SELF IPI write",
 	      nr_ipis);
@@ -260,13 +260,13 @@ static void check_x2apic_gp(void)
 		fail("x2apic.reserved_bits_gp", "WRMSR 0x%x of 0x%llx did not raise #GP",
 		     bad_writes[i].msr, bad_writes[i].val);
 	else
-		check(nr_ipis == 0 && apic_read(APIC_SVR) == APIC_SVR_ON &&
-		      apic_read(APIC_TMICT) == 0, "x2apic.reserved_bits_gp",
+		check(nr_ipis == 0 && apic_read(APIC_REG_SVR) == APIC_SVR_ON &&
+		      apic_read(APIC_REG_TMICT) == 0, "x2apic.reserved_bits_gp",
 		      "a faulting write had an effect: %u IPIs, SVR 0x%x, TMICT %u", nr_ipis,
-		      apic_read(APIC_SVR), apic_read(APIC_TMICT));
+		      apic_read(APIC_REG_SVR), apic_read(APIC_REG_TMICT));
 	/* SDM 11.12.11: SELF IPI bits 31:8 are reserved; the IPI is not sent */
 	nr_ipis = 0;
-	fault = wrmsr_safe(APIC_X2APIC_MSR(APIC_SELF_IPI), 0x100 | IPI_VECTOR);
+	fault = wrmsr_safe(APIC_X2APIC_MSR(APIC_REG_SELF_IPI), 0x100 | IPI_VECTOR);
 	tt_wait_until(rdtsc() + tt_late_max);
 	check(fault == VEC_GP && nr_ipis == 0, "x2apic.self_ipi_reserved_gp",
 	      "WRMSR of 0x%x to SELF IPI: %s, %u interrupts", 0x100 | IPI_VECTOR,
@@ -281,7 +281,7 @@ static void check_x2apic_gp(void)
  */
 static void check_access_forms(void)
 {
-	uint32_t base = APIC_DEFAULT_BASE, idx = APIC_LDR, got[4], tmict;
+	uint32_t base = APIC_BASE_DEFAULT, idx = APIC_REG_LDR, got[4], tmict;
 
 	if (apic_is_x2apic()) {
 		skip("xapic.access_forms", "x2APIC mode");
@@ -301,10 +301,10 @@ static void check_access_forms(void)
 	/* 8B with disp32 and a scaled index: base + 0x80 + 0x10 * 5 = LDR */
 	asm volatile("movl 0x80(%1,%2,8), %0" : "=r"(got[2]) : "r"(base), "r"(0xau) : "memory");
 	/* C7 /0 to TMICT through base + index * 4 (timer masked, so nothing fires) */
-	asm volatile("movl $12345678, (%0,%1,4)" : : "r"(base), "r"(APIC_TMICT / 4) : "memory");
-	tmict = apic_read(APIC_TMICT);
-	got[3] = apic_read(APIC_LDR);
-	apic_write(APIC_LDR, 0);
+	asm volatile("movl $12345678, (%0,%1,4)" : : "r"(base), "r"(APIC_REG_TMICT / 4) : "memory");
+	tmict = apic_read(APIC_REG_TMICT);
+	got[3] = apic_read(APIC_REG_LDR);
+	apic_write(APIC_REG_LDR, 0);
 	tt_timer_stop();
 	check(got[0] == 0x01000000 && got[1] == 0x02000000 && got[2] == 0x03000000 &&
 	      got[3] == 0x03000000 && tmict == 12345678, "xapic.access_forms",

@@ -129,7 +129,7 @@ static void timer_isr(unsigned int vector __attribute__((unused)), uint64_t tsc)
 	if (n == irq_mark)
 		mark_tsc = tsc;
 	if (n == irq_cap)
-		apic_write(APIC_TMICT, 0);
+		apic_write(APIC_REG_TMICT, 0);
 	tt_nr_irqs = n;
 	apic_eoi();
 }
@@ -239,17 +239,17 @@ static bool clock_measured(void)
 	uint8_t gate = inb(PORT_61);
 
 	tt_timer_stop();
-	apic_write(APIC_TMICT, 0xffffffffu);
+	apic_write(APIC_REG_TMICT, 0xffffffffu);
 	outb(PORT_61, (gate & ~PORT_61_SPEAKER) | PORT_61_GATE2);
 	outb(PIT_CMD, PIT_CH2_ONESHOT);
 	outb(PIT_CH2, PIT_CALIBRATE_COUNT & 0xff);
 	outb(PIT_CH2, PIT_CALIBRATE_COUNT >> 8);
 	t0 = rdtsc();
-	c0 = apic_read(APIC_TMCCT);
+	c0 = apic_read(APIC_REG_TMCCT);
 	while (!(inb(PORT_61) & PORT_61_OUT2))
 		;
 	t1 = rdtsc();
-	c1 = apic_read(APIC_TMCCT);
+	c1 = apic_read(APIC_REG_TMCCT);
 	outb(PORT_61, gate);
 	tt_timer_stop();
 	if (c1 >= c0 || t1 <= t0)
@@ -372,7 +372,7 @@ static void report_latency(const char *test, uint32_t n, const struct vm_delta *
  */
 static void bench_latency(const char *test, uint32_t lvtt, uint32_t div)
 {
-	bool deadline_mode = lvtt == APIC_LVTT_TSC_DEADLINE;
+	bool deadline_mode = lvtt == APIC_TIMER_TSC_DEADLINE;
 	struct vm_delta d;
 	uint64_t t0, deadline;
 	uint32_t i, count;
@@ -385,8 +385,8 @@ static void bench_latency(const char *test, uint32_t lvtt, uint32_t div)
 		tt_deadline_mode();
 	} else {
 		tt_timer_stop();
-		apic_write(APIC_TDCR, apic_tdcr(div));
-		apic_write(APIC_LVTT, lvtt | TT_VECTOR);
+		apic_write(APIC_REG_TDCR, apic_tdcr(div));
+		apic_write(APIC_REG_LVT_TIMER, lvtt | TT_VECTOR);
 	}
 	irqs_reset(0, 0);
 	stats_begin();
@@ -398,7 +398,7 @@ static void bench_latency(const char *test, uint32_t lvtt, uint32_t div)
 		} else {
 			count = tsc_to_count(next_delta(), div);
 			t0 = rdtsc();
-			apic_write(APIC_TMICT, count);
+			apic_write(APIC_REG_TMICT, count);
 			deadline = t0 + ticks_to_tsc((uint64_t)count * div);
 		}
 		if (!tt_wait_irqs(i + 1, deadline + lost_after))
@@ -419,11 +419,11 @@ static void bench_periodic(const char *test, uint32_t tdcr, uint32_t div)
 
 	tt_timer_stop();
 	irqs_reset(nr_samples, 0);
-	apic_write(APIC_TDCR, tdcr);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
+	apic_write(APIC_REG_TDCR, tdcr);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | TT_VECTOR);
 	stats_begin();
 	t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
+	apic_write(APIC_REG_TMICT, count);
 	if (!tt_wait_irqs(nr_samples, t0 + (nr_samples + 1) * period + lost_after))
 		lost(test, tt_nr_irqs, nr_samples);
 	stats_end(&d);
@@ -451,10 +451,10 @@ static void bench_drift(void)
 	period = ticks_to_tsc(count);
 	tt_timer_stop();
 	irqs_reset(2 * n, n);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | TT_VECTOR);
 	stats_begin();
 	t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
+	apic_write(APIC_REG_TMICT, count);
 	end = t0 + n * period + period / 2;
 	tt_wait_until(end);
 	counted = tt_nr_irqs;
@@ -496,7 +496,7 @@ static uint64_t pit_edge(uint32_t k)
 static void bench_pit(void)
 {
 	uint32_t n = quick ? QUICK_PIT_PERIODS : PIT_PERIODS, counted, i;
-	uint8_t apic_id = (uint8_t)(apic_read(APIC_ID) >> 24);
+	uint8_t apic_id = (uint8_t)(apic_read(APIC_REG_ID) >> 24);
 	uint64_t t0, end, want;
 	struct vm_delta d;
 	int64_t drift = 0;
@@ -574,8 +574,8 @@ static void bench_overhead(void)
 		cap = 4 * (uint32_t)div_u64(base * rates[i], tsc_hz) + 16;
 		tt_timer_stop();
 		irqs_reset(cap, 0);
-		apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
-		apic_write(APIC_TMICT, count);
+		apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | TT_VECTOR);
+		apic_write(APIC_REG_TMICT, count);
 		stats_begin();
 		t = work_timed(iters);
 		ticks = tt_nr_irqs;
@@ -612,11 +612,12 @@ static void bench_prog(const char *apic, enum prog_op op, uint64_t empty)
 
 	tt_timer_stop();
 	if (op == PROG_DEADLINE) {
-		apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVTT_TSC_DEADLINE | TT_VECTOR);
+		apic_write(APIC_REG_LVT_TIMER,
+			   APIC_LVT_MASKED | APIC_TIMER_TSC_DEADLINE | TT_VECTOR);
 		asm volatile("mfence" : : : "memory");
 	} else {
-		apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVTT_ONESHOT | TT_VECTOR);
-		apic_write(APIC_TMICT, 0xffffffffu);
+		apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_ONESHOT | TT_VECTOR);
+		apic_write(APIC_REG_TMICT, 0xffffffffu);
 	}
 	stats_begin();
 	for (i = 0; i < rounds; i++) {
@@ -629,11 +630,11 @@ static void bench_prog(const char *apic, enum prog_op op, uint64_t empty)
 			break;
 		case PROG_TMICT:
 			t0 = rdtsc_ordered();
-			apic_write(APIC_TMICT, 0xffffffffu - i);
+			apic_write(APIC_REG_TMICT, 0xffffffffu - i);
 			break;
 		default:
 			t0 = rdtsc_ordered();
-			apic_read(APIC_TMCCT);
+			apic_read(APIC_REG_TMCCT);
 			break;
 		}
 		t1 = rdtsc_ordered();
@@ -674,16 +675,16 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	nr_samples = quick ? QUICK_SAMPLES : MAX_SAMPLES;
 	under_tickvisor = tv_present();
 
-	apic_write(APIC_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
 	idt_set_handler(TT_VECTOR, timer_isr);
 	tt_timer_stop();
 	sti();
 
 	calibrate();
 	stats_init();
-	bench_latency("tscdeadline", APIC_LVTT_TSC_DEADLINE, 1);
-	bench_latency("oneshot-div1", APIC_LVTT_ONESHOT, 1);
-	bench_latency("oneshot-div16", APIC_LVTT_ONESHOT, 16);
+	bench_latency("tscdeadline", APIC_TIMER_TSC_DEADLINE, 1);
+	bench_latency("oneshot-div1", APIC_TIMER_ONESHOT, 1);
+	bench_latency("oneshot-div16", APIC_TIMER_ONESHOT, 16);
 	bench_periodic("periodic-div1", APIC_TDCR_DIV1, 1);
 	bench_periodic("periodic-div16", APIC_TDCR_DIV16, 16);
 	bench_drift();

@@ -86,8 +86,6 @@
 #define PIN_PIT			2
 #define PIN_COM1		4
 
-#define APIC_TMR		0x180
-#define LVT_EXTINT		(7u << 8)
 
 #define V_IOAPIC_EDGE		0x52
 #define V_IOAPIC_LEVEL		0x53
@@ -351,7 +349,7 @@ static void test_pic_irq0(void)
 	irr = pic_read(PIC1_CMD, OCW3_READ_IRR);
 	check(isr_before == 1 && !(irr & 1), "pic.inta_moves_irr_to_isr", "ISR 0x%02x IRR 0x%02x",
 	      isr_before, irr);
-	check(!apic_vector_set(APIC_ISR, PIC1_BASE), "pic.extint_bypasses_lapic_isr",
+	check(!apic_vector_set(APIC_REG_ISR, PIC1_BASE), "pic.extint_bypasses_lapic_isr",
 	      "LAPIC ISR bit 0x%x set", PIC1_BASE);
 	outb(PIC1_CMD, OCW2_SPECIFIC_EOI | 0);
 	isr_after = pic_read(PIC1_CMD, OCW3_READ_ISR);
@@ -604,7 +602,7 @@ static void test_ioapic_level(void)
 	rte = ioapic_read(IOAPIC_REDIR(PIN_PIT));
 	check(hits[V_IOAPIC_LEVEL] == 1 && (rte & RTE_REMOTE_IRR), "ioapic.level_remote_irr_set",
 	      "%u interrupts, entry 0x%08x", hits[V_IOAPIC_LEVEL], rte);
-	check(apic_vector_set(APIC_TMR, V_IOAPIC_LEVEL), "ioapic.level_sets_tmr",
+	check(apic_vector_set(APIC_REG_TMR, V_IOAPIC_LEVEL), "ioapic.level_sets_tmr",
 	      "TMR bit of 0x%x clear", V_IOAPIC_LEVEL);
 
 	/* masked, then the LAPIC's EOI broadcast: Remote IRR clears, nothing is sent */
@@ -640,7 +638,7 @@ static void test_ioapic_level(void)
 	check(hits[V_IOAPIC_LEVEL] == 2 && !(rte & RTE_REMOTE_IRR), "ioapic.level_low_quiet",
 	      "%u interrupts, entry 0x%08x, with OUT0 low again", hits[V_IOAPIC_LEVEL], rte);
 	rte_set(PIN_PIT, RTE_MASKED);
-	while (apic_vector_set(APIC_ISR, V_IOAPIC_LEVEL))
+	while (apic_vector_set(APIC_REG_ISR, V_IOAPIC_LEVEL))
 		apic_eoi();
 	pit_quiet();
 }
@@ -904,9 +902,9 @@ void guest_main(uint32_t magic, uint32_t info)
 		idt_set_handler(v, isr);
 	idt_set_handler(PIC1_BASE + 4, com1_isr);
 	idt_set_handler(V_IOAPIC_COM1, com1_isr);
-	apic_id = (uint8_t)(apic_read(APIC_ID) >> 24);
-	apic_write(APIC_SVR, APIC_SVR_ON);
-	apic_write(APIC_LVT_LINT0, LVT_EXTINT);
+	apic_id = (uint8_t)(apic_read(APIC_REG_ID) >> 24);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_LVT_LINT0, APIC_LVT_EXTINT);
 	for (unsigned int pin = 0; pin < 24; pin++)
 		ioapic_write(IOAPIC_REDIR(pin), RTE_MASKED);
 

@@ -76,11 +76,11 @@ static void wake_isr(unsigned int vector, uint64_t tsc)
 static void start_wake_timer(void)
 {
 	idt_set_handler(WAKE_VECTOR, wake_isr);
-	apic_write(APIC_SVR, APIC_SVR_ON);
-	apic_write(APIC_LVT_LINT0, APIC_LVT_MASKED | (7u << 8));	/* ExtINT, masked */
-	apic_write(APIC_TDCR, APIC_TDCR_DIV16);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | WAKE_VECTOR);
-	apic_write(APIC_TMICT, 3125);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_LVT_LINT0, APIC_LVT_MASKED | (7u << 8));	/* ExtINT, masked */
+	apic_write(APIC_REG_TDCR, APIC_TDCR_DIV16);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | WAKE_VECTOR);
+	apic_write(APIC_REG_TMICT, 3125);
 }
 
 static void irq0_isr(unsigned int vector, uint64_t tsc)
@@ -101,7 +101,7 @@ static void halt_a_while(const char *name)
 	}
 	woken = wakeups + irq0_interrupts - start;
 	check(woken >= HALTS, name, "%u halts ended by %u interrupts", HALTS, woken);
-	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_REG_TMICT, 0);
 }
 
 static void start_pit_1khz(void)
@@ -141,8 +141,8 @@ static void ioapic_low_vectors(void)
 {
 	/* Redirection entries (82093AA 3.2.4): fixed, physical, edge, unmasked, to APIC ID 0 */
 	idt_set_handler(IRQ0_VECTOR, irq0_isr);
-	apic_write(APIC_SVR, APIC_SVR_ON);
-	apic_write(APIC_ESR, 0);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_ESR, 0);
 	for (unsigned int pin = 0; pin < IOAPIC_PINS; pin++) {
 		ioapic_write(0x11 + 2 * pin, 0);
 		ioapic_write(0x10 + 2 * pin, pin == 2 ? IRQ0_VECTOR : 8 + pin % 8);
@@ -159,9 +159,9 @@ static void ioapic_low_vectors(void)
 		ioapic_write(0x10 + 2 * pin, 0x10000);	/* masked */
 	check(irq0_interrupts > 0, "ioapic.irq0_on_vector_0x13", "%u interrupts",
 	      irq0_interrupts);
-	apic_write(APIC_ESR, 0);
-	check(apic_read(APIC_ESR) & ESR_RECEIVE_ILLEGAL, "ioapic.illegal_vectors_refused",
-	      "ESR 0x%x", apic_read(APIC_ESR));
+	apic_write(APIC_REG_ESR, 0);
+	check(apic_read(APIC_REG_ESR) & ESR_RECEIVE_ILLEGAL, "ioapic.illegal_vectors_refused",
+	      "ESR 0x%x", apic_read(APIC_REG_ESR));
 }
 
 static void storm(void)

@@ -70,9 +70,9 @@
 #define MAX_REPORTS		3
 #define NATIVE_MIN_COUNT	2000u
 
-#define MSR_X2APIC_EOI		0x80b
-#define MSR_X2APIC_ICR		0x830
-#define MSR_X2APIC_SELF_IPI	0x83f
+#define MSR_X2APIC_EOI		APIC_X2APIC_MSR(APIC_REG_EOI)
+#define MSR_X2APIC_ICR		APIC_X2APIC_MSR(APIC_REG_ICR_LO)
+#define MSR_X2APIC_SELF_IPI	APIC_X2APIC_MSR(APIC_REG_SELF_IPI)
 
 /* I/O APIC (82093AA datasheet 3.0): index and data window, the EOI register of version 0x20 */
 #define IOAPIC_BASE		0xfec00000u
@@ -201,9 +201,9 @@ static bool timer_vector(unsigned int v)
 static void eoi(void)
 {
 	if (state == APIC_X2APIC)
-		wrmsr(APIC_X2APIC_MSR(APIC_EOI), 0);
+		wrmsr(APIC_X2APIC_MSR(APIC_REG_EOI), 0);
 	else if (state == APIC_XAPIC)
-		mmio_write32(APIC_DEFAULT_BASE + APIC_EOI, 0);
+		mmio_write32(APIC_BASE_DEFAULT + APIC_REG_EOI, 0);
 }
 
 static void isr(unsigned int v, uint64_t tsc)
@@ -230,7 +230,7 @@ static void isr(unsigned int v, uint64_t tsc)
 static bool timer_pending(void)
 {
 	/* IRR bits of vectors 0x40-0x4f: the third IRR word, bits 15:0 */
-	return state != APIC_OFF && (apic_read(APIC_IRR + 0x20) & 0xffff);
+	return state != APIC_OFF && (apic_read(APIC_REG_IRR + 0x20) & 0xffff);
 }
 
 /*
@@ -290,11 +290,11 @@ static int reg_write(uint32_t off, uint32_t val)
 		f = wrmsr_safe(APIC_X2APIC_MSR(off), val);
 	else
 		apic_write(off, val);
-	if (off == APIC_LVTT && f < 0)
+	if (off == APIC_REG_LVT_TIMER && f < 0)
 		lvtt_shadow = val;
-	if (off == APIC_TDCR)
+	if (off == APIC_REG_TDCR)
 		tdcr_changed = true;
-	if (off == APIC_TMICT)
+	if (off == APIC_REG_TMICT)
 		tdcr_changed = false;
 	note_fault(f);
 	/* after the write: a line on COM1 takes thousands of TSC ticks */
@@ -310,21 +310,21 @@ static uint32_t lvt_value(uint32_t off)
 	uint32_t v = rnd() & ~(7u << 8);	/* delivery mode fixed */
 
 	v &= ~0xffu;
-	v |= off == APIC_LVTT ? VEC_TIMER_FIRST + below(VEC_TIMER_NR) :
+	v |= off == APIC_REG_LVT_TIMER ? VEC_TIMER_FIRST + below(VEC_TIMER_NR) :
 	     VEC_LVT_FIRST + below(0x30);
-	if (off != APIC_LVTT)
+	if (off != APIC_REG_LVT_TIMER)
 		v |= chance(70) ? APIC_LVT_MASKED : 0;
 	/*
 	 * An unmasked level-triggered LINT with an active-low polarity (bits 15, 13) sees its
 	 * idle line as asserted: a storm that starves the guest on hardware and under tickvisor
 	 * (its lines idle low). Those LVTs keep an active-high polarity.
 	 */
-	if (off == APIC_LVT_LINT0 || off == APIC_LVT_LINT1)
+	if (off == APIC_REG_LVT_LINT0 || off == APIC_REG_LVT_LINT1)
 		v &= ~(1u << 13);
 	/* timer mode 3 is reserved (SDM figure 11-8): what it does is anyone's guess */
 	else if (lvtt_mode(v) == (3u << 17) ||
-		 (!has_deadline && lvtt_mode(v) == APIC_LVTT_TSC_DEADLINE))
-		v &= ~APIC_LVTT_TSC_DEADLINE;
+		 (!has_deadline && lvtt_mode(v) == APIC_TIMER_TSC_DEADLINE))
+		v &= ~APIC_TIMER_TSC_DEADLINE;
 	return v;
 }
 
@@ -336,7 +336,7 @@ static uint32_t lvt_value(uint32_t off)
  */
 static bool tmcct_readable(void)
 {
-	return state != APIC_OFF && (under_tv || (lvtt_mode(lvtt_shadow) != APIC_LVTT_PERIODIC &&
+	return state != APIC_OFF && (under_tv || (lvtt_mode(lvtt_shadow) != APIC_TIMER_PERIODIC &&
 						 !tdcr_changed));
 }
 
@@ -347,9 +347,9 @@ static void check_tmcct(void)
 
 	if (!tmcct_readable())
 		return;
-	cur = apic_read(APIC_TMCCT);
-	init = apic_read(APIC_TMICT);
-	if (cur > init && apic_read(APIC_TMICT) == init)
+	cur = apic_read(APIC_REG_TMCCT);
+	init = apic_read(APIC_REG_TMICT);
+	if (cur > init && apic_read(APIC_REG_TMICT) == init)
 		violation(INV_TMCCT, "TMCCT 0x%x > TMICT 0x%x (LVTT 0x%x)", cur, init, lvtt_shadow);
 }
 
@@ -367,9 +367,9 @@ static void timer_stop(void)
 {
 	if (state == APIC_OFF)
 		return;
-	reg_write(APIC_LVTT, APIC_LVT_MASKED | VEC_TIMER_FIRST);
-	reg_write(APIC_TMICT, 0);
-	reg_write(APIC_TDCR, APIC_TDCR_DIV1);
+	reg_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED | VEC_TIMER_FIRST);
+	reg_write(APIC_REG_TMICT, 0);
+	reg_write(APIC_REG_TDCR, APIC_TDCR_DIV1);
 	timer_armed(TSC_NEVER);
 }
 
@@ -378,8 +378,8 @@ static void sane(void)
 {
 	if (state == APIC_OFF)
 		return;
-	apic_write(APIC_TPR, 0);
-	apic_write(APIC_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_TPR, 0);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
 }
 
 /* ---- operations ----------------------------------------------------------------------------- */
@@ -425,17 +425,17 @@ static void timer_step(void)
 
 	switch (below(8)) {
 	case 0:
-		reg_write(APIC_LVTT, lvt_value(APIC_LVTT));
+		reg_write(APIC_REG_LVT_TIMER, lvt_value(APIC_REG_LVT_TIMER));
 		break;
 	case 1:
-		reg_write(APIC_TDCR, rnd() & 0xb);	/* bits 0, 1, 3: SDM figure 11-10 */
+		reg_write(APIC_REG_TDCR, rnd() & 0xb);	/* bits 0, 1, 3: SDM figure 11-10 */
 		break;
 	case 2:
 	case 3:
 		v = tmict_floor(chance(50) ? extreme32() : below(PROBE_MAX_TSC));
 		t0 = rdtsc();
-		reg_write(APIC_TMICT, v);
-		if (lvtt_mode(lvtt_shadow) != APIC_LVTT_TSC_DEADLINE)
+		reg_write(APIC_REG_TMICT, v);
+		if (lvtt_mode(lvtt_shadow) != APIC_TIMER_TSC_DEADLINE)
 			timer_armed(count_earliest(t0, v));
 		break;
 	case 4:
@@ -451,14 +451,14 @@ static void timer_step(void)
 			violation(INV_FAULTS, "IA32_TSC_DEADLINE write faulted");
 			break;
 		}
-		if (lvtt_mode(lvtt_shadow) == APIC_LVTT_TSC_DEADLINE)
+		if (lvtt_mode(lvtt_shadow) == APIC_TIMER_TSC_DEADLINE)
 			timer_armed(t0 ? t0 : TSC_NEVER);
 		break;
 	case 5:
 		check_tmcct();
 		break;
 	case 6:
-		reg_write(APIC_LVTT, lvtt_shadow ^ APIC_LVT_MASKED);
+		reg_write(APIC_REG_LVT_TIMER, lvtt_shadow ^ APIC_LVT_MASKED);
 		break;
 	default:
 		if (has_deadline) {
@@ -502,16 +502,17 @@ static void op_probe(void)
 	before = nr_timer_irqs;
 	cli();
 	if (kind == 2) {
-		reg_write(APIC_LVTT, APIC_LVTT_TSC_DEADLINE | vec);
+		reg_write(APIC_REG_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | vec);
 		asm volatile("mfence" : : : "memory");
 		t0 = rdtsc() + 1 + below(PROBE_MAX_TSC);
 		wrmsr(MSR_IA32_TSC_DEADLINE, t0);
 		timer_armed(earliest = t0);
 	} else {
 		count = tmict_floor(1 + below(PROBE_MAX_TSC));
-		reg_write(APIC_LVTT, (kind ? APIC_LVTT_PERIODIC : APIC_LVTT_ONESHOT) | vec);
+		reg_write(APIC_REG_LVT_TIMER,
+			  (kind ? APIC_TIMER_PERIODIC : APIC_TIMER_ONESHOT) | vec);
 		t0 = rdtsc();
-		reg_write(APIC_TMICT, count);
+		reg_write(APIC_REG_TMICT, count);
 		timer_armed(earliest = count_earliest(t0, count));
 	}
 	limit = (earliest == TSC_NEVER ? rdtsc() : earliest) + tt_late_max + PROBE_MAX_TSC;
@@ -566,9 +567,9 @@ static void op_probe(void)
 		if (d)
 			violation(INV_DEADLINE_ZERO, "IA32_TSC_DEADLINE reads %llu after it fired",
 				  (unsigned long long)d);
-	} else if (reg_read(APIC_TMCCT)) {
+	} else if (reg_read(APIC_REG_TMCCT)) {
 		violation(INV_TMCCT, "a one-shot's TMCCT reads 0x%x after it fired",
-			  reg_read(APIC_TMCCT));
+			  reg_read(APIC_REG_TMCCT));
 	}
 	timer_stop();
 }
@@ -624,7 +625,7 @@ static void op_ipi(void)
 			violation(INV_DOUBLE, "self-IPI 0x%x sent %u times with IF=%u, delivered %u",
 				  vec[i], sent[i], !masked, irqs[vec[i]] - base[i]);
 	}
-	apic_write(APIC_ESR, 0);
+	apic_write(APIC_REG_ESR, 0);
 }
 
 /* A raised TPR holds a self-IPI of its priority class or below in the IRR (SDM 11.8.3.1). */
@@ -635,7 +636,7 @@ static void op_tpr(void)
 
 	if (state == APIC_OFF)
 		return;
-	apic_write(APIC_TPR, tpr);
+	apic_write(APIC_REG_TPR, tpr);
 	send_self_ipi(vec);
 	asm volatile("nop; nop; nop");
 	if (held && irqs[vec] != b)
@@ -643,7 +644,7 @@ static void op_tpr(void)
 	if (!held && irqs[vec] != b + 1)
 		violation(INV_LOST, "self-IPI 0x%x above TPR 0x%x: %u deliveries", vec, tpr,
 			  irqs[vec] - b);
-	apic_write(APIC_TPR, 0);
+	apic_write(APIC_REG_TPR, 0);
 	asm volatile("nop; nop; nop");
 	if (irqs[vec] != b + 1)
 		violation(irqs[vec] > b + 1 ? INV_DOUBLE : INV_LOST, "self-IPI 0x%x held by TPR "
@@ -712,10 +713,10 @@ static void op_reg_read(void)
 {
 	uint32_t off = below(64) * 16;
 
-	if (off == APIC_TMCCT && !tmcct_readable())
+	if (off == APIC_REG_TMCCT && !tmcct_readable())
 		return;
 	if (state == APIC_XAPIC) {
-		mmio_read_form(APIC_DEFAULT_BASE + off, rnd());
+		mmio_read_form(APIC_BASE_DEFAULT + off, rnd());
 	} else if (state == APIC_X2APIC) {
 		uint64_t v;
 
@@ -729,9 +730,10 @@ static void op_reg_read(void)
 static void op_reg_write(void)
 {
 	static const uint16_t regs[] = {
-		APIC_TPR, APIC_LDR, 0x0e0 /* DFR */, APIC_ESR, APIC_LVTT, APIC_LVT_THERMAL,
-		APIC_LVT_PERF, APIC_LVT_LINT0, APIC_LVT_LINT1, APIC_LVT_ERROR, APIC_TDCR,
-		APIC_ID, 0x030 /* version: read-only */,
+		APIC_REG_TPR, APIC_REG_LDR, APIC_REG_DFR, APIC_REG_ESR, APIC_REG_LVT_TIMER,
+		APIC_REG_LVT_THERMAL, APIC_REG_LVT_PERF, APIC_REG_LVT_LINT0, APIC_REG_LVT_LINT1,
+		APIC_REG_LVT_ERROR, APIC_REG_TDCR,
+		APIC_REG_ID, APIC_REG_VERSION /* read-only */,
 	};
 	uint32_t off = regs[below(sizeof(regs) / sizeof(regs[0]))], val = rnd();
 
@@ -741,18 +743,19 @@ static void op_reg_write(void)
 		 * must not reach a timer that the re-enable would find running.
 		 */
 		if (strict) {
-			off = chance(50) ? APIC_TMICT : APIC_LVTT;
-			mmio_write_form(APIC_DEFAULT_BASE + off, off == APIC_LVTT ?
-					APIC_LVTT_PERIODIC | VEC_TIMER_FIRST : 1000 + below(100000),
+			off = chance(50) ? APIC_REG_TMICT : APIC_REG_LVT_TIMER;
+			mmio_write_form(APIC_BASE_DEFAULT + off,
+					off == APIC_REG_LVT_TIMER ?
+					APIC_TIMER_PERIODIC | VEC_TIMER_FIRST : 1000 + below(100000),
 					rnd());
 		}
 		return;
 	}
-	if (off == APIC_ID && !strict)
+	if (off == APIC_REG_ID && !strict)
 		return;		/* issue #11 finding 7 */
-	if (off >= APIC_LVTT && off <= APIC_LVT_ERROR)
+	if (off >= APIC_REG_LVT_TIMER && off <= APIC_REG_LVT_ERROR)
 		val = lvt_value(off);
-	if (off == APIC_LVTT) {
+	if (off == APIC_REG_LVT_TIMER) {
 		cli();
 		reg_write(off, val);
 		sti();
@@ -762,17 +765,17 @@ static void op_reg_write(void)
 		int f = reg_write(off, val);
 
 		/* no DFR and a read-only ID, LDR and version in x2APIC mode (SDM 11.12.1.2) */
-		if ((off == 0x0e0 || off == APIC_ID || off == APIC_LDR || off == 0x030) &&
-		    f != VEC_GP)
+		if ((off == APIC_REG_DFR || off == APIC_REG_ID || off == APIC_REG_LDR ||
+		     off == APIC_REG_VERSION) && f != VEC_GP)
 			violation(INV_FAULTS, "x2APIC write of MSR 0x%x: fault %d, expected #GP",
 				  APIC_X2APIC_MSR(off), f);
 	} else {
-		mmio_write_form(APIC_DEFAULT_BASE + off, val, rnd());
+		mmio_write_form(APIC_BASE_DEFAULT + off, val, rnd());
 	}
-	if (off == APIC_TPR)
-		apic_write(APIC_TPR, 0);
-	if (off == APIC_ID && state == APIC_XAPIC)
-		apic_write(APIC_ID, 0);
+	if (off == APIC_REG_TPR)
+		apic_write(APIC_REG_TPR, 0);
+	if (off == APIC_REG_ID && state == APIC_XAPIC)
+		apic_write(APIC_REG_ID, 0);
 }
 
 /*
@@ -781,14 +784,14 @@ static void op_reg_write(void)
  */
 static void op_mmio_forms(void)
 {
-	uint32_t b = APIC_DEFAULT_BASE, off = below(64) * 16, v = rnd(), buf[4];
-	uint32_t safe[] = { APIC_TPR, APIC_LDR, APIC_ESR };
+	uint32_t b = APIC_BASE_DEFAULT, off = below(64) * 16, v = rnd(), buf[4];
+	uint32_t safe[] = { APIC_REG_TPR, APIC_REG_LDR, APIC_REG_ESR };
 	uint32_t w = safe[below(3)];
 
 	if (!forms_all || state != APIC_XAPIC)
 		return;
-	if ((off & ~0xfu) == APIC_TMCCT && !tmcct_readable())
-		off = APIC_TPR;
+	if ((off & ~0xfu) == APIC_REG_TMCCT && !tmcct_readable())
+		off = APIC_REG_TPR;
 	switch (below(15)) {
 	case 0:
 		asm volatile("movb (%1), %b0" : "=q"(v) : "r"(b + off + below(4)) : "memory");
@@ -845,7 +848,7 @@ static void op_mmio_forms(void)
 		asm volatile("testl $1, (%0)" : : "r"(b + off) : "memory", "cc");
 		break;
 	}
-	apic_write(APIC_TPR, 0);
+	apic_write(APIC_REG_TPR, 0);
 }
 
 /*
@@ -916,7 +919,7 @@ static void apic_reenabled(void)
 	lvtt_shadow = APIC_LVT_MASKED | VEC_TIMER_FIRST;
 	timer_live = timer_bound = TSC_NEVER;
 	apic_sync_mode();
-	apic_write(APIC_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
 }
 
 static void op_apic_base(void)
@@ -962,8 +965,8 @@ static void op_apic_base(void)
 				violation(INV_FAULTS, "relocating the xAPIC to 0x%x: fault %d", nb, f);
 				return;
 			}
-			mmio_read_form(nb + APIC_ID, rnd());
-			mmio_read_form(nb + APIC_TMCCT, rnd());
+			mmio_read_form(nb + APIC_REG_ID, rnd());
+			mmio_read_form(nb + APIC_REG_TMCCT, rnd());
 			wrmsr(MSR_IA32_APIC_BASE, cur);
 			return;
 		}
@@ -1246,10 +1249,10 @@ static void op_svr(void)
 	if (state == APIC_OFF)
 		return;
 	cli();
-	reg_write(APIC_SVR, v);
+	reg_write(APIC_REG_SVR, v);
 	if (!(v & APIC_SVR_ENABLE))
 		lvtt_shadow |= APIC_LVT_MASKED;
-	apic_write(APIC_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
 	sti();
 }
 

@@ -53,11 +53,8 @@
 #define MSR_BETWEEN_MTRRS	0x251u	/* after MTRRfix64K_00000 (0x250), before 0x258 */
 #define FEATURE_CONTROL_LOCK	(1u << 0)
 #define FEATURE_CONTROL_VMXON	(3u << 1)	/* VMX inside and outside SMX */
-#define MSR_APIC_BASE		0x01bu
 #define MSR_MISC_ENABLE		0x1a0u
 #define MSR_PERF_CAPABILITIES	0x345u
-#define APIC_BASE_EXTD		(1u << 10)
-#define APIC_BASE_EN		(1u << 11)
 /* CPUID feature bits (SDM vol. 2 CPUID, tables 3-10 and 3-11) and CR4.OSXSAVE */
 #define CPUID_1_ECX_MONITOR	(1u << 3)
 #define CPUID_1_ECX_PDCM	(1u << 15)
@@ -534,8 +531,8 @@ static void check_deadline_with_offset(void)
 		return;
 	}
 	idt_set_handler(DEADLINE_VECTOR, deadline_handler);
-	apic_write(APIC_SVR, APIC_SVR_ON);
-	apic_write(APIC_LVTT, APIC_LVTT_TSC_DEADLINE | DEADLINE_VECTOR);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | DEADLINE_VECTOR);
 	deadline = rdtsc() + DEADLINE_DELTA;
 	wrmsr(MSR_IA32_TSC_DEADLINE, deadline);
 	/* no HLT: an emulator that compares the deadline with the unadjusted TSC never wakes it */
@@ -543,7 +540,7 @@ static void check_deadline_with_offset(void)
 	while (!deadline_calls && rdtsc() < deadline + 100 * DEADLINE_DELTA)
 		asm volatile("pause" : : : "memory");
 	cli();
-	apic_write(APIC_LVTT, APIC_LVT_MASKED);
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED);
 	check(deadline_calls == 1 && deadline_tsc >= deadline &&
 	      deadline_tsc < deadline + DEADLINE_DELTA, "tsc.deadline_with_adjust",
 	      "%u interrupts, at TSC 0x%llx for deadline 0x%llx", deadline_calls, deadline_tsc,
@@ -655,13 +652,13 @@ static void check_apic_cpuid_bit(void)
 	uint64_t base;
 	int v;
 
-	if (rdmsr_safe(MSR_APIC_BASE, &base) >= 0 || !(base & APIC_BASE_EN)) {
+	if (rdmsr_safe(MSR_IA32_APIC_BASE, &base) >= 0 || !(base & APIC_BASE_EN)) {
 		skip(name, "IA32_APIC_BASE is 0x%llx", base);
 		return;
 	}
 	cli();
 	on = cpuid(1, 0).edx & CPUID_1_EDX_APIC;
-	v = wrmsr_safe(MSR_APIC_BASE, base & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD));
+	v = wrmsr_safe(MSR_IA32_APIC_BASE, base & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD));
 	off = cpuid(1, 0).edx & CPUID_1_EDX_APIC;
 	check(on && !off && v < 0, name, "CPUID.1:EDX.APIC = %u while enabled, %u after the "
 	      "disable (WRMSR: vector %d)", !!on, !!off, v);
@@ -706,16 +703,16 @@ static void __attribute__((noreturn)) hlt_forever(bool interrupts)
 
 static void __attribute__((noreturn)) hlt_masked_oneshot(void)
 {
-	apic_write(APIC_SVR, APIC_SVR_ON);
-	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
-	apic_write(APIC_LVTT, APIC_LVT_MASKED | APIC_LVTT_ONESHOT | PROBE_VECTOR);
-	apic_write(APIC_TMICT, MASKED_COUNT);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_TDCR, APIC_TDCR_DIV1);
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED | APIC_TIMER_ONESHOT | PROBE_VECTOR);
+	apic_write(APIC_REG_TMICT, MASKED_COUNT);
 	info("HLT with interrupts enabled and a masked one-shot armed: TMCCT %u of %u",
-	     apic_read(APIC_TMCCT), MASKED_COUNT);
+	     apic_read(APIC_REG_TMCCT), MASKED_COUNT);
 	serial_drain();
 	sti();
 	hlt();
-	fail("hlt_masked_oneshot", "HLT returned (TMCCT %u)", apic_read(APIC_TMCCT));
+	fail("hlt_masked_oneshot", "HLT returned (TMCCT %u)", apic_read(APIC_REG_TMCCT));
 	summary();
 }
 

@@ -138,11 +138,11 @@ static void check_destinations(void)
 	base = nr_nmis;
 	apic_write_icr(self_dest | ICR_NMI | IGNORED_VECTOR);
 	got = wait_nmis(base + 1) - base;
-	check(got == 1 && !apic_vector_set(APIC_IRR, IGNORED_VECTOR) &&
-	      !apic_vector_set(APIC_ISR, IGNORED_VECTOR), "nmi.vector_ignored",
+	check(got == 1 && !apic_vector_set(APIC_REG_IRR, IGNORED_VECTOR) &&
+	      !apic_vector_set(APIC_REG_ISR, IGNORED_VECTOR), "nmi.vector_ignored",
 	      "%u NMIs, IRR bit %d, ISR bit %d for vector 0x%x", got,
-	      apic_vector_set(APIC_IRR, IGNORED_VECTOR),
-	      apic_vector_set(APIC_ISR, IGNORED_VECTOR), IGNORED_VECTOR);
+	      apic_vector_set(APIC_REG_IRR, IGNORED_VECTOR),
+	      apic_vector_set(APIC_REG_ISR, IGNORED_VECTOR), IGNORED_VECTOR);
 }
 
 /* RFLAGS.IF masks maskable interrupts only (SDM 6.8.1). */
@@ -197,7 +197,7 @@ void guest_main(uint32_t magic, uint32_t info_addr)
 	tt_init(magic, info_addr, all_checks, sizeof(all_checks) / sizeof(all_checks[0]));
 	set_nmi_gate();
 	/* xAPIC: the ID in bits 31:24 of both the ID register and ICR 63:32 */
-	id = apic_read(APIC_ID);
+	id = apic_read(APIC_REG_ID);
 	self_dest = (uint64_t)(apic_is_x2apic() ? id : id & 0xff000000u) << 32;
 	check_destinations();
 	check_if_clear();

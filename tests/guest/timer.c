@@ -24,7 +24,7 @@ static void check_oneshot_fires_once(void)
 	const char *name = "oneshot.fires_once";
 	uint64_t expected = tt_ticks_to_tsc(tt_ticks(ONESHOT_TICKS)), t0;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, tt_ticks(ONESHOT_TICKS), NULL);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, tt_ticks(ONESHOT_TICKS), NULL);
 	tt_wait_until(t0 + 3 * expected + tt_late_max);
 	tt_check_one(name, t0, expected);
 	tt_timer_stop();
@@ -41,14 +41,14 @@ static void check_oneshot_tmcct(void)
 	uint64_t expected = tt_ticks_to_tsc(count), t0, t1, b0, b1;
 	bool fits;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, &t1);
-	c0 = apic_read(APIC_TMCCT);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, count, &t1);
+	c0 = apic_read(APIC_REG_TMCCT);
 	tt_wait_until(t0 + expected / 4);
 	b0 = rdtsc();
-	c1 = apic_read(APIC_TMCCT);
+	c1 = apic_read(APIC_REG_TMCCT);
 	b1 = rdtsc();
 	tt_wait_until(t0 + expected + tt_late_max);
-	c2 = apic_read(APIC_TMCCT);
+	c2 = apic_read(APIC_REG_TMCCT);
 	fits = tt_tmcct_fits(c1, t0 + expected, t1 + expected, b0, b1, 1);
 	info("%s: TMCCT %u, then %u at 1/4 (%u TSC ticks after the start), %u after expiry",
 	     name, c0, c1, (uint32_t)(b0 - t0), c2);
@@ -64,11 +64,11 @@ static void check_oneshot_tmict_zero(void)
 	uint64_t expected = tt_ticks_to_tsc(tt_ticks(ONESHOT_TICKS)), t0;
 	uint32_t c;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, tt_ticks(ONESHOT_TICKS), NULL);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, tt_ticks(ONESHOT_TICKS), NULL);
 	tt_wait_until(t0 + expected / 4);
-	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_REG_TMICT, 0);
 	tt_wait_until(t0 + 2 * expected + tt_late_max);
-	c = apic_read(APIC_TMCCT);
+	c = apic_read(APIC_REG_TMCCT);
 	check(tt_nr_irqs == 0 && c == 0, name, "%u interrupts after TMICT = 0, TMCCT %u",
 	      tt_nr_irqs, c);
 	tt_timer_stop();
@@ -79,7 +79,7 @@ static void check_oneshot_divide(void)
 	const char *name = "oneshot.divide_16";
 	uint64_t expected = tt_ticks_to_tsc(16ull * tt_ticks(DIV16_TICKS)), t0;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 16, tt_ticks(DIV16_TICKS), NULL);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 16, tt_ticks(DIV16_TICKS), NULL);
 	tt_wait_until(t0 + 2 * expected + tt_late_max);
 	tt_check_one(name, t0, expected);
 	tt_timer_stop();
@@ -92,12 +92,12 @@ static void check_periodic(void)
 	unsigned int in_window, late_periods, i;
 	int32_t drift;
 
-	t0 = tt_start(APIC_LVTT_PERIODIC, 1, tt_ticks(PERIOD_TICKS), NULL);
+	t0 = tt_start(APIC_TIMER_PERIODIC, 1, tt_ticks(PERIOD_TICKS), NULL);
 	/* Expiries at P, 2P, ..., 20P fall in the window; the 21st is half a period away. */
 	tt_wait_until(t0 + want + period / 2);
 	in_window = tt_nr_irqs;
 	tt_wait_irqs(PERIODS + 1, t0 + want + 2 * period + tt_late_max);
-	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_REG_TMICT, 0);
 	/* the ticks due in the window's last tt_late_max may come after it */
 	late_periods = (unsigned int)div_u64_u32(tt_late_max + period - 1, (uint32_t)period);
 	check(in_window + late_periods >= PERIODS && in_window <= PERIODS + 1, "periodic.count",
@@ -135,12 +135,12 @@ static void check_mask(void)
 	uint64_t expected = tt_ticks_to_tsc(tt_ticks(ONESHOT_TICKS)), t0;
 	uint32_t c0, c1, c2;
 
-	t0 = tt_start(APIC_LVT_MASKED | APIC_LVTT_ONESHOT, 1, tt_ticks(ONESHOT_TICKS), NULL);
-	c0 = apic_read(APIC_TMCCT);
+	t0 = tt_start(APIC_LVT_MASKED | APIC_TIMER_ONESHOT, 1, tt_ticks(ONESHOT_TICKS), NULL);
+	c0 = apic_read(APIC_REG_TMCCT);
 	tt_wait_until(t0 + expected / 2);
-	c1 = apic_read(APIC_TMCCT);
+	c1 = apic_read(APIC_REG_TMCCT);
 	tt_wait_until(t0 + expected + tt_late_max);
-	c2 = apic_read(APIC_TMCCT);
+	c2 = apic_read(APIC_REG_TMCCT);
 	check(tt_nr_irqs == 0 && c1 < c0 && c1 > 0 && c2 == 0, name,
 	      "%u interrupts; TMCCT %u, %u at half time, %u after expiry", tt_nr_irqs, c0, c1, c2);
 	tt_timer_stop();
@@ -192,7 +192,7 @@ static void check_hlt_oneshot(void)
 	uint64_t expected = tt_ticks_to_tsc(tt_ticks(ONESHOT_TICKS)), t0;
 
 	cli();
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, tt_ticks(ONESHOT_TICKS), NULL);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, tt_ticks(ONESHOT_TICKS), NULL);
 	sti_hlt();
 	tt_check_one(name, t0, expected);
 	tt_timer_stop();
@@ -223,7 +223,7 @@ static void check_hlt_periodic(void)
 	unsigned int i, n = 0;
 
 	cli();
-	t0 = tt_start(APIC_LVTT_PERIODIC, 1, tt_ticks(PERIOD_TICKS), NULL);
+	t0 = tt_start(APIC_TIMER_PERIODIC, 1, tt_ticks(PERIOD_TICKS), NULL);
 	for (i = 0; i < HLT_PERIODS; i++) {
 		n = tt_nr_irqs;
 		sti_hlt();
@@ -231,7 +231,7 @@ static void check_hlt_periodic(void)
 		if (tt_nr_irqs != n + 1)
 			break;
 	}
-	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_REG_TMICT, 0);
 	sti();
 	if (i < HLT_PERIODS) {
 		fail(name, "HLT %u ended with %u interrupts, expected %u", i + 1, tt_nr_irqs,

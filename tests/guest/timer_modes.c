@@ -30,13 +30,13 @@ static void check_oneshot_to_periodic(void)
 	uint32_t count = tt_ticks(COUNT_TICKS), before, after;
 	uint64_t e = tt_ticks_to_tsc(count), t0;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, NULL);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, count, NULL);
 	tt_wait_until(t0 + e / 4);
-	before = apic_read(APIC_TMCCT);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
-	after = apic_read(APIC_TMCCT);
+	before = apic_read(APIC_REG_TMCCT);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | TT_VECTOR);
+	after = apic_read(APIC_REG_TMCCT);
 	tt_wait_irqs(2, t0 + 2 * e + 2 * tt_late_max);
-	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_REG_TMICT, 0);
 	info("%s: TMCCT %u before the switch, %u after", name, before, after);
 	if (!(after <= before && after > 0 && before < count)) {
 		fail(name, "TMCCT %u before the switch, %u after (TMICT %u)", before, after, count);
@@ -60,13 +60,13 @@ static void check_periodic_to_oneshot(void)
 	uint32_t count = tt_ticks(COUNT_TICKS), before, after, last;
 	uint64_t e = tt_ticks_to_tsc(count), t0;
 
-	t0 = tt_start(APIC_LVTT_PERIODIC, 1, count, NULL);
+	t0 = tt_start(APIC_TIMER_PERIODIC, 1, count, NULL);
 	tt_wait_until(t0 + e / 4);
-	before = apic_read(APIC_TMCCT);
-	apic_write(APIC_LVTT, APIC_LVTT_ONESHOT | TT_VECTOR);
-	after = apic_read(APIC_TMCCT);
+	before = apic_read(APIC_REG_TMCCT);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_ONESHOT | TT_VECTOR);
+	after = apic_read(APIC_REG_TMCCT);
 	tt_wait_until(t0 + 3 * e + tt_late_max);
-	last = apic_read(APIC_TMCCT);
+	last = apic_read(APIC_REG_TMCCT);
 	if (!(after <= before && after > 0 && before < count && last == 0))
 		fail(name, "TMCCT %u before the switch, %u after, %u at the end (TMICT %u)", before,
 		     after, last, count);
@@ -82,11 +82,11 @@ static void check_expired_oneshot_to_periodic(void)
 	uint32_t count = tt_ticks(COUNT_TICKS) / 10, c;
 	uint64_t e = tt_ticks_to_tsc(count), t0;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, NULL);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, count, NULL);
 	tt_wait_until(t0 + e + tt_late_max);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | TT_VECTOR);
 	tt_wait_until(t0 + 3 * e + 2 * tt_late_max);
-	c = apic_read(APIC_TMCCT);
+	c = apic_read(APIC_REG_TMCCT);
 	check(tt_nr_irqs == 1 && c == 0, name,
 	      "%u interrupts (expected the one-shot's only), TMCCT %u after the switch", tt_nr_irqs,
 	      c);
@@ -99,12 +99,12 @@ static void check_into_deadline(void)
 	uint32_t count = tt_ticks(COUNT_TICKS), c, tmict;
 	uint64_t e = tt_ticks_to_tsc(count), t0;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, NULL);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, count, NULL);
 	tt_wait_until(t0 + e / 4);
-	apic_write(APIC_LVTT, APIC_LVTT_TSC_DEADLINE | TT_VECTOR);
-	tmict = apic_read(APIC_TMICT);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | TT_VECTOR);
+	tmict = apic_read(APIC_REG_TMICT);
 	tt_wait_until(t0 + 2 * e + tt_late_max);
-	c = apic_read(APIC_TMCCT);
+	c = apic_read(APIC_REG_TMCCT);
 	check(tt_nr_irqs == 0 && c == 0, "modeswitch.into_deadline_disarms",
 	      "%u interrupts after the switch, TMCCT %u", tt_nr_irqs, c);
 	/* The SDM says only "disarms"; KVM, and TIMER.md after it, also clear TMICT. */
@@ -123,14 +123,14 @@ static void check_out_of_deadline(void)
 	t0 = rdtsc();
 	wrmsr(MSR_IA32_TSC_DEADLINE, t0 + delta);
 	tt_wait_until(t0 + delta / 4);
-	apic_write(APIC_LVTT, APIC_LVTT_ONESHOT | TT_VECTOR);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_ONESHOT | TT_VECTOR);
 	msr_out = rdmsr(MSR_IA32_TSC_DEADLINE);
 	tt_wait_until(t0 + 2 * delta + tt_late_max);
-	c = apic_read(APIC_TMCCT);
+	c = apic_read(APIC_REG_TMCCT);
 	check(tt_nr_irqs == 0 && c == 0 && msr_out == 0, "modeswitch.out_of_deadline_disarms",
 	      "%u interrupts after the switch, TMCCT %u, IA32_TSC_DEADLINE 0x%llx", tt_nr_irqs,
 	      c, msr_out);
-	apic_write(APIC_LVTT, APIC_LVTT_TSC_DEADLINE | TT_VECTOR);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | TT_VECTOR);
 	asm volatile("mfence" : : : "memory");
 	msr_back = rdmsr(MSR_IA32_TSC_DEADLINE);
 	check(msr_back == 0, "modeswitch.out_of_deadline_clears_deadline",
@@ -150,14 +150,14 @@ static void check_tdcr_change(void)
 	uint64_t e = tt_ticks_to_tsc(count), t0, t1, r0, r1, w0, w1, due_min, due_max;
 	bool ok;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, 1, count, &t1);
+	t0 = tt_start(APIC_TIMER_ONESHOT, 1, count, &t1);
 	tt_wait_until(t0 + e / 4);
 	r0 = rdtsc();
-	before = apic_read(APIC_TMCCT);
+	before = apic_read(APIC_REG_TMCCT);
 	w0 = rdtsc();
-	apic_write(APIC_TDCR, apic_tdcr(2));
+	apic_write(APIC_REG_TDCR, apic_tdcr(2));
 	w1 = rdtsc();
-	after = apic_read(APIC_TMCCT);
+	after = apic_read(APIC_REG_TMCCT);
 	r1 = rdtsc();
 	info("tdcr.change: TMCCT %u before divide 1 -> 2, %u after", before, after);
 	/* At most the ticks of the time between the reads went by, at divide 1 or slower. */
@@ -193,10 +193,10 @@ static void check_divisor(unsigned int d, const char *name)
 	uint32_t count = tt_ticks(DIVIDE_TICKS), c;
 	uint64_t e = tt_ticks_to_tsc((uint64_t)count * d), t0, t1, b0, b1;
 
-	t0 = tt_start(APIC_LVTT_ONESHOT, d, count, &t1);
+	t0 = tt_start(APIC_TIMER_ONESHOT, d, count, &t1);
 	tt_wait_until(t0 + e / 2);
 	b0 = rdtsc();
-	c = apic_read(APIC_TMCCT);
+	c = apic_read(APIC_REG_TMCCT);
 	b1 = rdtsc();
 	tt_wait_irqs(1, t0 + 2 * e + tt_late_max);
 	if (!tt_tmcct_fits(c, t0 + e, t1 + e, b0, b1, d))

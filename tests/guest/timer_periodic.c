@@ -70,13 +70,13 @@ static void check_long_window(void)
 	lw_n = 0;
 	lw_period_ticks = count;
 	idt_set_handler(TT_VECTOR, long_window_isr);
-	apic_write(APIC_LVTT, APIC_LVTT_PERIODIC | TT_VECTOR);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_PERIODIC | TT_VECTOR);
 	t0 = rdtsc();
 	lw_t0 = t0;
-	apic_write(APIC_TMICT, count);
+	apic_write(APIC_REG_TMICT, count);
 	tt_wait_until(t0 + window + period / 2);
 	n = lw_n;
-	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_REG_TMICT, 0);
 	tt_restore_isr();
 	info("periodic.long_window: %u ticks in %u periods; lateness min %d max %d last %d",
 	     n, periods, (int32_t)lw_late_min, (int32_t)lw_late_max, (int32_t)lw_late_last);
@@ -118,9 +118,9 @@ static void check_min_period(void)
 	if (tt_env == TT_TICKVISOR && min_period_tsc() > period)
 		period = min_period_tsc();
 	window = MIN_PERIODS * period;
-	t0 = tt_start(APIC_LVTT_PERIODIC, 1, count, NULL);
+	t0 = tt_start(APIC_TIMER_PERIODIC, 1, count, NULL);
 	tt_wait_until(t0 + window + period / 2);
-	apic_write(APIC_TMICT, 0);
+	apic_write(APIC_REG_TMICT, 0);
 	info("%s: TMICT %u (%u TSC ticks): %u ticks in %u TSC ticks, expected a period of %u",
 	     name, count, (uint32_t)tt_ticks_to_tsc(count), tt_nr_irqs, (uint32_t)window,
 	     (uint32_t)period);
@@ -154,7 +154,7 @@ static void check_coalescing(void)
 		stats = false;
 	}
 	cli();
-	t0 = tt_start(APIC_LVTT_PERIODIC, 1, count, NULL);
+	t0 = tt_start(APIC_TIMER_PERIODIC, 1, count, NULL);
 	/* half a period past the last expiry, or its lateness bound where that is longer */
 	tt_wait_until(t0 + COALESCE_PERIODS * period +
 		      (tt_late_max > period / 2 ? tt_late_max : period / 2));
@@ -165,9 +165,9 @@ static void check_coalescing(void)
 	 * CPUID is one (and a no-op on hardware, where the host timer's exit comes at once).
 	 */
 	cpuid(0, 0);
-	pending = apic_vector_set(APIC_IRR, TT_VECTOR);
-	in_service = apic_vector_set(APIC_ISR, TT_VECTOR);
-	apic_write(APIC_TMICT, 0);
+	pending = apic_vector_set(APIC_REG_IRR, TT_VECTOR);
+	in_service = apic_vector_set(APIC_REG_ISR, TT_VECTOR);
+	apic_write(APIC_REG_TMICT, 0);
 	sti();
 	tt_wait_until(rdtsc() + tt_late_max);
 	check(pending && !in_service, "periodic.coalesce_one_pending",

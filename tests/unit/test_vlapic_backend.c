@@ -45,7 +45,7 @@ static void hv_by_default(void **state)
 
 	(void)state;
 	assert_false(f->hv_armed);
-	fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC, FAKE_TDCR_DIV1, PERIOD);
+	fake_timer_start(f, VEC | APIC_TIMER_PERIODIC, APIC_TDCR_DIV1, PERIOD);
 	assert_true(f->hv_armed);
 	assert_false(f->sw_armed);
 	assert_int_equal(f->hv_deadline, t0 + PERIOD);
@@ -55,7 +55,7 @@ static void hv_by_default(void **state)
 	assert_int_equal(f->sw_arm_calls, 0);
 	assert_int_equal(vlapic_stats(&f->v)->hv_arms, 2);
 	/* stopping the timer releases the backend */
-	fake_write(f, VLAPIC_REG_TMICT, 0);
+	fake_write(f, APIC_REG_TMICT, 0);
 	assert_false(f->hv_armed);
 	assert_false(f->sw_armed);
 	assert_int_equal(f->hv_cancel_calls, 1);
@@ -71,7 +71,7 @@ static void sw_only(void **state)
 		struct fake_env *f = fake_new_enabled_with(cfgs[i]);
 		uint64_t t0 = f->tsc;
 
-		fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC, FAKE_TDCR_DIV1, PERIOD);
+		fake_timer_start(f, VEC | APIC_TIMER_PERIODIC, APIC_TDCR_DIV1, PERIOD);
 		assert_true(f->sw_armed);
 		assert_int_equal(f->sw_deadline, t0 + PERIOD);
 		assert_false(f->hv_armed);
@@ -94,7 +94,7 @@ static void hv_range_fallback(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	fake_timer_start(f, VEC | VLAPIC_TIMER_ONESHOT, FAKE_TDCR_DIV1, 300000);
+	fake_timer_start(f, VEC | APIC_TIMER_ONESHOT, APIC_TDCR_DIV1, 300000);
 	assert_true(f->sw_armed);
 	assert_false(f->hv_armed);
 	assert_int_equal(f->sw_deadline, t0 + 300000);
@@ -112,12 +112,12 @@ static void hv_range_fallback(void **state)
 	assert_true(fake_expire(f));
 	assert_true(fake_irr(f, VEC));
 	/* an in-range timer goes straight to hv */
-	fake_write(f, VLAPIC_REG_TMICT, 100000);
+	fake_write(f, APIC_REG_TMICT, 100000);
 	assert_true(f->hv_armed);
 	assert_int_equal(vlapic_stats(&f->v)->hv_range_fallbacks, 1);
 	/* a far TSC deadline also falls back */
-	fake_write(f, VLAPIC_REG_LVT_TIMER, VEC | VLAPIC_TIMER_DEADLINE);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 5000000);
+	fake_write(f, APIC_REG_LVT_TIMER, VEC | APIC_TIMER_TSC_DEADLINE);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc + 5000000);
 	assert_true(f->sw_armed);
 	assert_false(f->hv_armed);
 	assert_int_equal(vlapic_stats(&f->v)->hv_range_fallbacks, 2);
@@ -130,7 +130,7 @@ static void hlt_moves_to_sw(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC, FAKE_TDCR_DIV1, PERIOD);
+	fake_timer_start(f, VEC | APIC_TIMER_PERIODIC, APIC_TDCR_DIV1, PERIOD);
 	assert_true(f->hv_armed);
 	vlapic_vcpu_blocking(&f->v, f->tsc);
 	assert_false(f->hv_armed);
@@ -145,7 +145,7 @@ static void hlt_moves_to_sw(void **state)
 	assert_false(f->sw_armed);
 	assert_int_equal(f->hv_deadline, t0 + 2 * PERIOD);
 	/* halting with the timer stopped arms nothing */
-	fake_write(f, VLAPIC_REG_TMICT, 0);
+	fake_write(f, APIC_REG_TMICT, 0);
 	vlapic_vcpu_blocking(&f->v, f->tsc);
 	assert_false(f->hv_armed || f->sw_armed);
 	vlapic_vcpu_unblocking(&f->v);
@@ -161,7 +161,7 @@ static void fixed_advance(void **state)
 
 	(void)state;
 	assert_int_equal(vlapic_timer_advance(&f->v), 500);
-	fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC, FAKE_TDCR_DIV1, PERIOD);
+	fake_timer_start(f, VEC | APIC_TIMER_PERIODIC, APIC_TDCR_DIV1, PERIOD);
 	assert_int_equal(f->hv_deadline, target - 500);
 	/* not before the advance */
 	f->tsc = target - 501;
@@ -199,7 +199,7 @@ static void run_auto(void (*tweak)(struct vlapic_config *), uint64_t cost, uint6
 	const struct vlapic_stats *st = vlapic_stats(&f->v);
 	uint64_t t0 = f->tsc, target, entry;
 
-	fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC, FAKE_TDCR_DIV1, PERIOD);
+	fake_timer_start(f, VEC | APIC_TIMER_PERIODIC, APIC_TDCR_DIV1, PERIOD);
 	for (int i = 0; i <= 300; i++) {
 		/* the backend was armed with the advance of the time: ask the period instead */
 		target = t0 + (i + 1) * (uint64_t)PERIOD;
@@ -240,7 +240,7 @@ static void auto_advance_spins_when_early(void **state)
 	uint64_t target;
 
 	(void)state;
-	fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC, FAKE_TDCR_DIV1, PERIOD);
+	fake_timer_start(f, VEC | APIC_TIMER_PERIODIC, APIC_TDCR_DIV1, PERIOD);
 	target = f->hv_deadline + 15000;
 	assert_true(fake_expire(f));
 	f->tsc += 1000;
@@ -264,7 +264,7 @@ static void auto_advance_samples(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC, FAKE_TDCR_DIV1, PERIOD);
+	fake_timer_start(f, VEC | APIC_TIMER_PERIODIC, APIC_TDCR_DIV1, PERIOD);
 	assert_true(fake_expire(f));
 	f->tsc += 500000;
 	vlapic_timer_entry(&f->v);
@@ -301,13 +301,13 @@ static void advance_off(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC | VLAPIC_LVT_MASKED, FAKE_TDCR_DIV1,
+	fake_timer_start(f, VEC | APIC_TIMER_PERIODIC | APIC_LVT_MASKED, APIC_TDCR_DIV1,
 			 PERIOD);
 	assert_int_equal(f->hv_deadline, t0 + PERIOD);
 	assert_true(fake_expire(f));
 	vlapic_timer_entry(&f->v);
 	assert_int_equal(st->lateness_samples, 0);
-	fake_write(f, VLAPIC_REG_LVT_TIMER, VEC | VLAPIC_TIMER_PERIODIC);
+	fake_write(f, APIC_REG_LVT_TIMER, VEC | APIC_TIMER_PERIODIC);
 	assert_true(fake_expire(f));
 	f->tsc += 250;
 	vlapic_timer_entry(&f->v);
@@ -330,26 +330,26 @@ static void early_unposted_expiry_waits(void **state)
 		uint32_t lvtt;
 		bool coalesce;
 	} cases[] = {
-		{ VEC | VLAPIC_TIMER_PERIODIC | VLAPIC_LVT_MASKED, false },
-		{ VEC | VLAPIC_TIMER_ONESHOT, true },
-		{ 0x0e | VLAPIC_TIMER_DEADLINE, false },
+		{ VEC | APIC_TIMER_PERIODIC | APIC_LVT_MASKED, false },
+		{ VEC | APIC_TIMER_ONESHOT, true },
+		{ 0x0e | APIC_TIMER_TSC_DEADLINE, false },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct fake_env *f = fake_new_enabled_with(cfg_fixed_advance);
 		const struct vlapic_stats *st = vlapic_stats(&f->v);
-		uint32_t mode = cases[i].lvtt & VLAPIC_LVT_TIMER_MODE;
+		uint32_t mode = cases[i].lvtt & APIC_LVT_TIMER_MODE;
 		uint64_t target = f->tsc + PERIOD;
 
-		fake_write(f, VLAPIC_REG_TDCR, FAKE_TDCR_DIV1);
-		fake_write(f, VLAPIC_REG_LVT_TIMER, cases[i].lvtt);
-		if (mode == VLAPIC_TIMER_DEADLINE)
-			fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, target);
+		fake_write(f, APIC_REG_TDCR, APIC_TDCR_DIV1);
+		fake_write(f, APIC_REG_LVT_TIMER, cases[i].lvtt);
+		if (mode == APIC_TIMER_TSC_DEADLINE)
+			fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, target);
 		else
-			fake_write(f, VLAPIC_REG_TMICT, PERIOD);
+			fake_write(f, APIC_REG_TMICT, PERIOD);
 		if (cases[i].coalesce)
-			fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_SELF | VEC);
+			fake_write(f, APIC_REG_ICR_LO, APIC_ICR_SELF | VEC);
 		assert_int_equal(fake_backend_deadline(f), target - 500);
 		f->tsc = target - 500;
 		assert_true(fake_check(f));
@@ -361,12 +361,12 @@ static void early_unposted_expiry_waits(void **state)
 		assert_int_equal(st->wait_tsc, 500);
 		assert_int_equal(st->lateness_samples, 0);
 		/* what the guest reads then comes after the expiry */
-		if (mode == VLAPIC_TIMER_PERIODIC)
-			assert_int_equal(fake_read(f, VLAPIC_REG_TMCCT), PERIOD - 1);
-		else if (mode == VLAPIC_TIMER_ONESHOT)
-			assert_int_equal(fake_read(f, VLAPIC_REG_TMCCT), 0);
+		if (mode == APIC_TIMER_PERIODIC)
+			assert_int_equal(fake_read(f, APIC_REG_TMCCT), PERIOD - 1);
+		else if (mode == APIC_TIMER_ONESHOT)
+			assert_int_equal(fake_read(f, APIC_REG_TMCCT), 0);
 		else
-			assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
+			assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), 0);
 		fake_free(f);
 	}
 }
@@ -382,13 +382,13 @@ static void early_expiry_access_waits(void **state)
 	uint64_t target = f->tsc + PERIOD;
 
 	(void)state;
-	fake_timer_start(f, VEC | VLAPIC_TIMER_PERIODIC | VLAPIC_LVT_MASKED, FAKE_TDCR_DIV1,
+	fake_timer_start(f, VEC | APIC_TIMER_PERIODIC | APIC_LVT_MASKED, APIC_TDCR_DIV1,
 			 PERIOD);
 	f->tsc = target - 500;
 	assert_true(fake_check(f));
 	f->tsc_step = 1;
 	/* read at the target, when the next period starts: TMCCT is TMICT, not above it */
-	assert_int_equal(fake_read(f, VLAPIC_REG_TMCCT), PERIOD);
+	assert_int_equal(fake_read(f, APIC_REG_TMCCT), PERIOD);
 	assert_int_equal(f->tsc, target + 1);
 	assert_int_equal(st->wait_tsc, 500);
 	vlapic_timer_entry(&f->v);
@@ -398,13 +398,13 @@ static void early_expiry_access_waits(void **state)
 	f = fake_new_enabled_with(cfg_auto_high_start);
 	st = vlapic_stats(&f->v);
 	target = f->tsc + PERIOD;
-	fake_write(f, VLAPIC_REG_LVT_TIMER, VEC | VLAPIC_TIMER_DEADLINE);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, target);
+	fake_write(f, APIC_REG_LVT_TIMER, VEC | APIC_TIMER_TSC_DEADLINE);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, target);
 	assert_true(fake_expire(f));
 	assert_int_equal(f->tsc, target - 15000);
 	assert_true(fake_irr(f, VEC));
 	f->tsc_step = 1;
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), 0);
 	assert_int_equal(f->tsc, target + 1);
 	vlapic_timer_entry(&f->v);
 	assert_int_equal(st->lateness_samples, 1);

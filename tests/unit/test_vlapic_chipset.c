@@ -7,22 +7,22 @@
 
 #include "tests/unit/vlapic_fake_env.h"
 
-#define LVT_LEVEL_FIXED(vec)	(VLAPIC_LVT_LEVEL | VLAPIC_LVT_FIXED | (vec))
+#define LVT_LEVEL_FIXED(vec)	(APIC_LVT_LEVEL | APIC_LVT_FIXED | (vec))
 
 static bool fake_tmr(struct fake_env *f, uint8_t vector)
 {
-	return fake_read(f, VLAPIC_REG_TMR + (vector / 32) * 0x10) & (1u << (vector % 32));
+	return fake_read(f, APIC_REG_TMR + (vector / 32) * 0x10) & (1u << (vector % 32));
 }
 
 static uint32_t fake_esr(struct fake_env *f)
 {
-	fake_write(f, VLAPIC_REG_ESR, 0);
-	return fake_read(f, VLAPIC_REG_ESR);
+	fake_write(f, APIC_REG_ESR, 0);
+	return fake_read(f, APIC_REG_ESR);
 }
 
 static void disable_apic(struct fake_env *f)
 {
-	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, VLAPIC_BASE_DEFAULT | VLAPIC_BASE_BSP);
+	fake_wrmsr(f, MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | APIC_BASE_BSP);
 	assert_int_equal(vlapic_mode(&f->v), VLAPIC_MODE_DISABLED);
 }
 
@@ -63,9 +63,9 @@ static void set_irq_drops(void **state)
 	/* SDM 11.5.3: vectors 0-15 are a receive error, never in IRR */
 	assert_false(vlapic_set_irq(&f->v, 0x0e, true));
 	assert_false(fake_irr(f, 0x0e));
-	assert_int_equal(fake_esr(f), VLAPIC_ESR_RECV_ILLEGAL);
+	assert_int_equal(fake_esr(f), APIC_ESR_RECV_ILLEGAL);
 	/* SDM 11.4.7.2: a software-disabled APIC accepts nothing new */
-	fake_write(f, VLAPIC_REG_SVR, 0xff);
+	fake_write(f, APIC_REG_SVR, 0xff);
 	assert_false(vlapic_set_irq(&f->v, 0x41, false));
 	assert_false(fake_irr(f, 0x41));
 	disable_apic(f);
@@ -103,8 +103,8 @@ static void eoi_broadcast_suppressed(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	assert_true(fake_read(f, VLAPIC_REG_VERSION) & VLAPIC_VERSION_EOI_SUPP);
-	fake_write(f, VLAPIC_REG_SVR, VLAPIC_SVR_ENABLE | VLAPIC_SVR_EOI_SUPP | 0xff);
+	assert_true(fake_read(f, APIC_REG_VERSION) & APIC_VERSION_EOI_SUPP);
+	fake_write(f, APIC_REG_SVR, APIC_SVR_ENABLE | APIC_SVR_EOI_SUPP | 0xff);
 	vlapic_set_irq(&f->v, 0x53, true);
 	assert_int_equal(fake_take_and_eoi(f), 0x53);
 	assert_int_equal(f->eoi_broadcasts, 0);
@@ -122,12 +122,12 @@ static void eoi_exit(void **state)
 	vlapic_set_irq(&f->v, 0x30, false);
 	assert_true(vlapic_ack(&f->v, 0x60));
 	/* the CPU's EOI virtualization (SDM 29.1.4) clears VISR */
-	f->page[(VLAPIC_REG_ISR + (0x60 / 32) * 0x10) / 4] &= ~(1u << (0x60 % 32));
+	f->page[(APIC_REG_ISR + (0x60 / 32) * 0x10) / 4] &= ~(1u << (0x60 % 32));
 	f->pending_calls = 0;
 	vlapic_eoi_exit(&f->v, 0x60);
 	assert_int_equal(f->eoi_broadcasts, 1);
 	assert_int_equal(f->eoi_broadcast_vector, 0x60);
-	assert_int_equal(fake_read(f, VLAPIC_REG_PPR), 0);
+	assert_int_equal(fake_read(f, APIC_REG_PPR), 0);
 	/* 0x30 can go now */
 	assert_true(f->pending_calls > 0);
 	assert_int_equal(vlapic_highest_pending(&f->v), 0x30);
@@ -140,7 +140,7 @@ static void lint_fixed_edge(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_LVT_LINT0, 0x61);
+	fake_write(f, APIC_REG_LVT_LINT0, 0x61);
 	vlapic_lint(&f->v, 0, true);
 	assert_true(fake_irr(f, 0x61));
 	assert_false(fake_tmr(f, 0x61));
@@ -153,11 +153,11 @@ static void lint_fixed_edge(void **state)
 	assert_int_equal(fake_take_and_eoi(f), 0x61);
 	assert_int_equal(f->eoi_broadcasts, 0);
 	vlapic_lint(&f->v, 0, false);
-	fake_write(f, VLAPIC_REG_LVT_LINT0, VLAPIC_LVT_MASKED | 0x61);
+	fake_write(f, APIC_REG_LVT_LINT0, APIC_LVT_MASKED | 0x61);
 	vlapic_lint(&f->v, 0, true);
 	assert_false(fake_irr(f, 0x61));
 	/* active low (polarity 1): the falling edge is the one */
-	fake_write(f, VLAPIC_REG_LVT_LINT1, VLAPIC_LVT_POLARITY | 0x62);
+	fake_write(f, APIC_REG_LVT_LINT1, APIC_LVT_POLARITY | 0x62);
 	vlapic_lint(&f->v, 1, true);
 	assert_false(fake_irr(f, 0x62));
 	vlapic_lint(&f->v, 1, false);
@@ -171,32 +171,32 @@ static void lint_fixed_level(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_LVT_LINT0, LVT_LEVEL_FIXED(0x63));
+	fake_write(f, APIC_REG_LVT_LINT0, LVT_LEVEL_FIXED(0x63));
 	vlapic_lint(&f->v, 0, true);
 	assert_true(fake_irr(f, 0x63) && fake_tmr(f, 0x63));
-	assert_true(fake_read(f, VLAPIC_REG_LVT_LINT0) & VLAPIC_LVT_REMOTE_IRR);
+	assert_true(fake_read(f, APIC_REG_LVT_LINT0) & APIC_LVT_REMOTE_IRR);
 	/* a guest rewrite of the entry keeps remote IRR (read-only) */
-	fake_write(f, VLAPIC_REG_LVT_LINT0, LVT_LEVEL_FIXED(0x63));
-	assert_true(fake_read(f, VLAPIC_REG_LVT_LINT0) & VLAPIC_LVT_REMOTE_IRR);
+	fake_write(f, APIC_REG_LVT_LINT0, LVT_LEVEL_FIXED(0x63));
+	assert_true(fake_read(f, APIC_REG_LVT_LINT0) & APIC_LVT_REMOTE_IRR);
 	/* still active at the EOI: delivered again */
 	assert_int_equal(fake_take_and_eoi(f), 0x63);
 	assert_true(fake_irr(f, 0x63));
-	assert_true(fake_read(f, VLAPIC_REG_LVT_LINT0) & VLAPIC_LVT_REMOTE_IRR);
+	assert_true(fake_read(f, APIC_REG_LVT_LINT0) & APIC_LVT_REMOTE_IRR);
 	/* the EOI of a level vector is broadcast too, whatever raised it */
 	assert_int_equal(f->eoi_broadcasts, 1);
 	vlapic_lint(&f->v, 0, false);
 	assert_int_equal(fake_take_and_eoi(f), 0x63);
 	assert_false(fake_irr(f, 0x63));
-	assert_false(fake_read(f, VLAPIC_REG_LVT_LINT0) & VLAPIC_LVT_REMOTE_IRR);
+	assert_false(fake_read(f, APIC_REG_LVT_LINT0) & APIC_LVT_REMOTE_IRR);
 	/* masked while active: nothing; the unmask delivers */
-	fake_write(f, VLAPIC_REG_LVT_LINT0, VLAPIC_LVT_MASKED | LVT_LEVEL_FIXED(0x64));
+	fake_write(f, APIC_REG_LVT_LINT0, APIC_LVT_MASKED | LVT_LEVEL_FIXED(0x64));
 	vlapic_lint(&f->v, 0, true);
 	assert_false(fake_irr(f, 0x64));
-	fake_write(f, VLAPIC_REG_LVT_LINT0, LVT_LEVEL_FIXED(0x64));
+	fake_write(f, APIC_REG_LVT_LINT0, LVT_LEVEL_FIXED(0x64));
 	assert_true(fake_irr(f, 0x64));
 	/* switched to edge: remote IRR goes */
-	fake_write(f, VLAPIC_REG_LVT_LINT0, 0x64);
-	assert_false(fake_read(f, VLAPIC_REG_LVT_LINT0) & VLAPIC_LVT_REMOTE_IRR);
+	fake_write(f, APIC_REG_LVT_LINT0, 0x64);
+	assert_false(fake_read(f, APIC_REG_LVT_LINT0) & APIC_LVT_REMOTE_IRR);
 	fake_free(f);
 }
 
@@ -206,7 +206,7 @@ static void lint_nmi(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_LVT_LINT1, VLAPIC_LVT_NMI);
+	fake_write(f, APIC_REG_LVT_LINT1, APIC_LVT_NMI);
 	vlapic_lint(&f->v, 1, true);
 	assert_true(vlapic_nmi_pending(&f->v));
 	assert_int_equal(vlapic_highest_irr(&f->v), -1);
@@ -214,7 +214,7 @@ static void lint_nmi(void **state)
 	vlapic_lint(&f->v, 1, true);	/* no edge */
 	assert_false(vlapic_nmi_pending(&f->v));
 	vlapic_lint(&f->v, 1, false);
-	fake_write(f, VLAPIC_REG_LVT_LINT1, VLAPIC_LVT_MASKED | VLAPIC_LVT_NMI);
+	fake_write(f, APIC_REG_LVT_LINT1, APIC_LVT_MASKED | APIC_LVT_NMI);
 	vlapic_lint(&f->v, 1, true);
 	assert_false(vlapic_nmi_pending(&f->v));
 	assert_int_equal(vlapic_stats(&f->v)->nmis, 1);
@@ -227,7 +227,7 @@ static void lint_extint(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_LVT_LINT0, VLAPIC_LVT_EXTINT);
+	fake_write(f, APIC_REG_LVT_LINT0, APIC_LVT_EXTINT);
 	assert_false(vlapic_extint_pending(&f->v));
 	f->pending_calls = 0;
 	vlapic_lint(&f->v, 0, true);
@@ -235,20 +235,20 @@ static void lint_extint(void **state)
 	assert_true(f->pending_calls > 0);
 	assert_int_equal(vlapic_highest_irr(&f->v), -1);
 	/* TPR doesn't hold it back: it bypasses the priorities */
-	fake_write(f, VLAPIC_REG_TPR, 0xff);
+	fake_write(f, APIC_REG_TPR, 0xff);
 	assert_true(vlapic_extint_pending(&f->v));
 	vlapic_lint(&f->v, 0, false);
 	assert_false(vlapic_extint_pending(&f->v));
 	vlapic_lint(&f->v, 0, true);
-	fake_write(f, VLAPIC_REG_LVT_LINT0, VLAPIC_LVT_MASKED | VLAPIC_LVT_EXTINT);
+	fake_write(f, APIC_REG_LVT_LINT0, APIC_LVT_MASKED | APIC_LVT_EXTINT);
 	assert_false(vlapic_extint_pending(&f->v));
 	/* unmasking an active pin says so at once */
 	f->pending_calls = 0;
-	fake_write(f, VLAPIC_REG_LVT_LINT0, VLAPIC_LVT_EXTINT);
+	fake_write(f, APIC_REG_LVT_LINT0, APIC_LVT_EXTINT);
 	assert_true(vlapic_extint_pending(&f->v));
 	assert_true(f->pending_calls > 0);
 	/* software disable masks the LVT */
-	fake_write(f, VLAPIC_REG_SVR, 0xff);
+	fake_write(f, APIC_REG_SVR, 0xff);
 	assert_false(vlapic_extint_pending(&f->v));
 	fake_free(f);
 }
@@ -279,7 +279,7 @@ static void lint_other_modes(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_LVT_LINT0, VLAPIC_LVT_SMI);
+	fake_write(f, APIC_REG_LVT_LINT0, APIC_LVT_SMI);
 	vlapic_lint(&f->v, 0, true);
 	vlapic_lint(&f->v, 0, false);
 	vlapic_lint(&f->v, 0, true);
@@ -295,32 +295,32 @@ static void icr_nmi(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_SELF | VLAPIC_ICR_NMI | 0x77);
+	fake_write(f, APIC_REG_ICR_LO, APIC_ICR_SELF | APIC_ICR_NMI | 0x77);
 	assert_true(vlapic_nmi_pending(&f->v));
 	assert_false(fake_irr(f, 0x77));	/* the vector is ignored */
 	vlapic_nmi_ack(&f->v);
-	fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_ALL | VLAPIC_ICR_NMI);
+	fake_write(f, APIC_REG_ICR_LO, APIC_ICR_ALL | APIC_ICR_NMI);
 	assert_true(vlapic_nmi_pending(&f->v));
 	vlapic_nmi_ack(&f->v);
-	fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_OTHERS | VLAPIC_ICR_NMI);
+	fake_write(f, APIC_REG_ICR_LO, APIC_ICR_OTHERS | APIC_ICR_NMI);
 	assert_false(vlapic_nmi_pending(&f->v));
 	/* physical destination: its own ID, then another */
-	fake_write(f, VLAPIC_REG_ICR_HI, 0x23000000);
-	fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_NMI);
+	fake_write(f, APIC_REG_ICR_HI, 0x23000000);
+	fake_write(f, APIC_REG_ICR_LO, APIC_ICR_NMI);
 	assert_true(vlapic_nmi_pending(&f->v));
 	vlapic_nmi_ack(&f->v);
-	fake_write(f, VLAPIC_REG_ICR_HI, 0x24000000);
-	fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_NMI);
+	fake_write(f, APIC_REG_ICR_HI, 0x24000000);
+	fake_write(f, APIC_REG_ICR_LO, APIC_ICR_NMI);
 	assert_false(vlapic_nmi_pending(&f->v));
 	/* logical, flat: LDR bit 1 */
-	fake_write(f, VLAPIC_REG_LDR, 0x02000000);
-	fake_write(f, VLAPIC_REG_ICR_HI, 0x02000000);
-	fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_LOGICAL | VLAPIC_ICR_NMI);
+	fake_write(f, APIC_REG_LDR, 0x02000000);
+	fake_write(f, APIC_REG_ICR_HI, 0x02000000);
+	fake_write(f, APIC_REG_ICR_LO, APIC_ICR_LOGICAL | APIC_ICR_NMI);
 	assert_true(vlapic_nmi_pending(&f->v));
 	/* a software-disabled APIC still takes NMIs (SDM 11.4.7.2) */
 	vlapic_nmi_ack(&f->v);
-	fake_write(f, VLAPIC_REG_SVR, 0xff);
-	fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_SELF | VLAPIC_ICR_NMI);
+	fake_write(f, APIC_REG_SVR, 0xff);
+	fake_write(f, APIC_REG_ICR_LO, APIC_ICR_SELF | APIC_ICR_NMI);
 	assert_true(vlapic_nmi_pending(&f->v));
 	assert_int_equal(f->log_calls, 0);
 	fake_free(f);
@@ -332,14 +332,14 @@ static void icr_nmi_x2apic(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, VLAPIC_BASE_DEFAULT | VLAPIC_BASE_BSP |
-		   VLAPIC_BASE_EN | VLAPIC_BASE_EXTD);
-	fake_wrmsr(f, VLAPIC_X2APIC_MSR(VLAPIC_REG_ICR_LO), (uint64_t)FAKE_APIC_ID << 32 |
-		   VLAPIC_ICR_NMI);
+	fake_wrmsr(f, MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | APIC_BASE_BSP |
+		   APIC_BASE_EN | APIC_BASE_EXTD);
+	fake_wrmsr(f, APIC_X2APIC_MSR(APIC_REG_ICR_LO), (uint64_t)FAKE_APIC_ID << 32 |
+		   APIC_ICR_NMI);
 	assert_true(vlapic_nmi_pending(&f->v));
 	vlapic_nmi_ack(&f->v);
-	fake_wrmsr(f, VLAPIC_X2APIC_MSR(VLAPIC_REG_ICR_LO), (uint64_t)0x23 << 32 |
-		   VLAPIC_ICR_NMI);
+	fake_wrmsr(f, APIC_X2APIC_MSR(APIC_REG_ICR_LO), (uint64_t)0x23 << 32 |
+		   APIC_ICR_NMI);
 	assert_false(vlapic_nmi_pending(&f->v));
 	fake_free(f);
 }
@@ -356,7 +356,7 @@ static void nmi_latch(void **state)
 	assert_true(vlapic_nmi_pending(&f->v));
 	assert_int_equal(f->pending_calls, 1);
 	vlapic_nmi(&f->v);
-	fake_write(f, VLAPIC_REG_ICR_LO, VLAPIC_ICR_SELF | VLAPIC_ICR_NMI);
+	fake_write(f, APIC_REG_ICR_LO, APIC_ICR_SELF | APIC_ICR_NMI);
 	assert_int_equal(s->nmis, 1);
 	assert_int_equal(s->nmis_coalesced, 2);
 	vlapic_nmi_ack(&f->v);

@@ -342,7 +342,7 @@ static void rep_stos(void **state)
 	assert_int_equal(fake_read(m->f, SVR), 0);
 	assert_int_equal(m->cpu.gpr[RDI], APIC_LA + SVR + 16);
 	/* the APIC globally disabled: the page takes anything, the guest goes on */
-	fake_wrmsr(m->f, VLAPIC_MSR_APIC_BASE, VLAPIC_BASE_DEFAULT | VLAPIC_BASE_BSP);
+	fake_wrmsr(m->f, MSR_IA32_APIC_BASE, APIC_BASE_DEFAULT | APIC_BASE_BSP);
 	m->cpu.gpr[RDI] = APIC_LA;
 	m->cpu.gpr[RCX] = 0x400;
 	m->cpu.gpr[RAX] = 0x12345678;

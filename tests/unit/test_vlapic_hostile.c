@@ -13,9 +13,9 @@
 #define VEC		0x40
 #define VEC2		0x50
 #define PERIOD		1000000u	/* 1 ms at 1 GHz, divide by 1 */
-#define ONESHOT		(VEC | VLAPIC_TIMER_ONESHOT)
-#define PERIODIC	(VEC | VLAPIC_TIMER_PERIODIC)
-#define DEADLINE	(VEC | VLAPIC_TIMER_DEADLINE)
+#define ONESHOT		(VEC | APIC_TIMER_ONESHOT)
+#define PERIODIC	(VEC | APIC_TIMER_PERIODIC)
+#define DEADLINE	(VEC | APIC_TIMER_TSC_DEADLINE)
 #define ADVANCE		500u
 
 static void cfg_huge_advance(struct vlapic_config *cfg)
@@ -64,7 +64,7 @@ static void huge_advance_no_livelock(void **state)
 
 	(void)state;
 	/* a 10 us count, raised to the 200 us minimum */
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 10000);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 10000);
 	for (int i = 0; i < 100; i++)
 		assert_true(exit_and_enter(f, 100));
 	/* the advance is bounded, and a periodic timer uses at most a quarter period of it */
@@ -80,7 +80,7 @@ static void tiny_period_no_livelock(void **state)
 	const struct vlapic_stats *st = vlapic_stats(&f->v);
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 1);
 	for (int i = 0; i < 100; i++)
 		assert_true(exit_and_enter(f, 5000));
 	/* the periods the host could not keep up with were coalesced, not replayed */
@@ -98,7 +98,7 @@ static void late_exits_not_sampled(void **state)
 	struct fake_env *f = fake_new_enabled_with(cfg_sw_auto);
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, PERIOD);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, PERIOD);
 	for (int i = 0; i < 50; i++) {
 		f->tsc = fake_backend_deadline(f) + 15000;
 		assert_true(fake_check(f));
@@ -133,9 +133,9 @@ static void apic_write_after_due_expiry(void **state)
 		uint32_t val;
 		uint8_t expect;
 	} cases[] = {
-		{ VLAPIC_REG_LVT_TIMER, ONESHOT | VLAPIC_LVT_MASKED, VEC },
-		{ VLAPIC_REG_LVT_TIMER, VEC2 | VLAPIC_TIMER_ONESHOT, VEC },
-		{ VLAPIC_REG_SVR, 0xff, VEC },
+		{ APIC_REG_LVT_TIMER, ONESHOT | APIC_LVT_MASKED, VEC },
+		{ APIC_REG_LVT_TIMER, VEC2 | APIC_TIMER_ONESHOT, VEC },
+		{ APIC_REG_SVR, 0xff, VEC },
 	};
 
 	(void)state;
@@ -143,7 +143,7 @@ static void apic_write_after_due_expiry(void **state)
 		struct fake_env *f = fake_new_enabled();
 		uint64_t target;
 
-		fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, PERIOD);
+		fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, PERIOD);
 		target = fake_backend_deadline(f);
 		/* the guest wrote 10 ticks after the expiry fell due, before any exit for it */
 		f->tsc = target + 10;
@@ -152,8 +152,8 @@ static void apic_write_after_due_expiry(void **state)
 		vlapic_apic_write(&f->v, cases[i].off);
 		assert_true(fake_irr(f, cases[i].expect));
 		assert_false(fake_irr(f, VEC2));
-		assert_int_equal(f->page[cases[i].off / 4] & VLAPIC_LVT_VECTOR,
-				 cases[i].val & VLAPIC_LVT_VECTOR);
+		assert_int_equal(f->page[cases[i].off / 4] & APIC_LVT_VECTOR,
+				 cases[i].val & APIC_LVT_VECTOR);
 		fake_free(f);
 	}
 }
@@ -168,12 +168,12 @@ static void apic_write_before_target(void **state)
 	uint64_t target;
 
 	(void)state;
-	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, PERIOD);
+	fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, PERIOD);
 	target = f->tsc + PERIOD;
 	f->tsc = target - 200;
-	f->page[VLAPIC_REG_LVT_TIMER / 4] = ONESHOT | VLAPIC_LVT_MASKED;
+	f->page[APIC_REG_LVT_TIMER / 4] = ONESHOT | APIC_LVT_MASKED;
 	assert_true(fake_check(f));
-	vlapic_apic_write(&f->v, VLAPIC_REG_LVT_TIMER);
+	vlapic_apic_write(&f->v, APIC_REG_LVT_TIMER);
 	assert_false(fake_irr(f, VEC));
 	/* still due at the target: the next exit runs it, masked, and the entry waits for it */
 	assert_true(fake_backend_deadline(f) <= f->tsc);
@@ -184,7 +184,7 @@ static void apic_write_before_target(void **state)
 	assert_false(fake_irr(f, VEC));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 1);
 	assert_int_equal(vlapic_stats(&f->v)->masked, 1);
-	assert_int_equal(fake_read(f, VLAPIC_REG_TMCCT), 0);
+	assert_int_equal(fake_read(f, APIC_REG_TMCCT), 0);
 	fake_free(f);
 }
 
@@ -193,11 +193,11 @@ static uint64_t early_expiry(struct fake_env *f, uint32_t lvtt)
 {
 	uint64_t target = f->tsc + PERIOD;
 
-	if ((lvtt & VLAPIC_LVT_TIMER_MODE) == VLAPIC_TIMER_DEADLINE) {
-		fake_write(f, VLAPIC_REG_LVT_TIMER, lvtt);
-		fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, target);
+	if ((lvtt & APIC_LVT_TIMER_MODE) == APIC_TIMER_TSC_DEADLINE) {
+		fake_write(f, APIC_REG_LVT_TIMER, lvtt);
+		fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, target);
 	} else {
-		fake_timer_start(f, lvtt, FAKE_TDCR_DIV1, PERIOD);
+		fake_timer_start(f, lvtt, APIC_TDCR_DIV1, PERIOD);
 	}
 	f->tsc = target - 100;
 	assert_true(fake_check(f));
@@ -220,7 +220,7 @@ static void write_in_advance_window(void **state)
 	/* TMICT = 0 stops the timer: no tick */
 	f = fake_new_enabled_with(cfg_fixed);
 	early_expiry(f, ONESHOT);
-	fake_write(f, VLAPIC_REG_TMICT, 0);
+	fake_write(f, APIC_REG_TMICT, 0);
 	assert_false(fake_irr(f, VEC));
 	assert_false(f->hv_armed || f->sw_armed);
 	vlapic_timer_entry(&f->v);
@@ -231,7 +231,7 @@ static void write_in_advance_window(void **state)
 	/* a TMICT rewrite starts a new count: its tick comes a whole count later */
 	f = fake_new_enabled_with(cfg_fixed);
 	early_expiry(f, ONESHOT);
-	fake_write(f, VLAPIC_REG_TMICT, PERIOD);
+	fake_write(f, APIC_REG_TMICT, PERIOD);
 	assert_false(fake_irr(f, VEC));
 	assert_true(fake_backend_deadline(f) > f->tsc + PERIOD - 2 * ADVANCE);
 	fake_free(f);
@@ -239,16 +239,16 @@ static void write_in_advance_window(void **state)
 	/* a new TSC deadline replaces the old one */
 	f = fake_new_enabled_with(cfg_fixed);
 	target = early_expiry(f, DEADLINE);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, target + PERIOD);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, target + PERIOD);
 	assert_false(fake_irr(f, VEC));
 	assert_int_equal(fake_backend_deadline(f), target + PERIOD - ADVANCE);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), target + PERIOD);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), target + PERIOD);
 	fake_free(f);
 
 	/* one-shot -> periodic: the count runs on and goes on after its first expiry */
 	f = fake_new_enabled_with(cfg_fixed);
 	target = early_expiry(f, ONESHOT);
-	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
+	fake_write(f, APIC_REG_LVT_TIMER, PERIODIC);
 	assert_false(fake_irr(f, VEC));
 	assert_true(fake_check(f));
 	vlapic_timer_entry(&f->v);
@@ -261,30 +261,30 @@ static void write_in_advance_window(void **state)
 static void disabled_apic_writes_dropped(void **state)
 {
 	struct fake_env *f = fake_new_enabled();
-	uint64_t base = fake_rdmsr(f, VLAPIC_MSR_APIC_BASE);
+	uint64_t base = fake_rdmsr(f, MSR_IA32_APIC_BASE);
 	uint32_t val;
 
 	(void)state;
-	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, base & ~VLAPIC_BASE_EN);
+	fake_wrmsr(f, MSR_IA32_APIC_BASE, base & ~APIC_BASE_EN);
 	/* APIC-write exits of a disabled APIC (the CPU stored the values first) */
-	f->page[VLAPIC_REG_SVR / 4] = 0x1ff;
-	vlapic_apic_write(&f->v, VLAPIC_REG_SVR);
-	f->page[VLAPIC_REG_LVT_TIMER / 4] = PERIODIC;
-	vlapic_apic_write(&f->v, VLAPIC_REG_LVT_TIMER);
-	f->page[VLAPIC_REG_TMICT / 4] = 1000;
-	vlapic_apic_write(&f->v, VLAPIC_REG_TMICT);
+	f->page[APIC_REG_SVR / 4] = 0x1ff;
+	vlapic_apic_write(&f->v, APIC_REG_SVR);
+	f->page[APIC_REG_LVT_TIMER / 4] = PERIODIC;
+	vlapic_apic_write(&f->v, APIC_REG_LVT_TIMER);
+	f->page[APIC_REG_TMICT / 4] = 1000;
+	vlapic_apic_write(&f->v, APIC_REG_TMICT);
 	assert_false(f->hv_armed || f->sw_armed);
 	/* and a TPR write that the CPU virtualizes without an exit */
-	f->page[VLAPIC_REG_TPR / 4] = 0x20;
+	f->page[APIC_REG_TPR / 4] = 0x20;
 	/* APIC-access exits of a disabled APIC */
-	assert_false(vlapic_mmio_write(&f->v, VLAPIC_REG_TMICT, 1000));
-	assert_false(vlapic_mmio_read(&f->v, VLAPIC_REG_SVR, &val));
+	assert_false(vlapic_mmio_write(&f->v, APIC_REG_TMICT, 1000));
+	assert_false(vlapic_mmio_read(&f->v, APIC_REG_SVR, &val));
 	assert_false(f->hv_armed || f->sw_armed);
-	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, base);
-	assert_int_equal(fake_read(f, VLAPIC_REG_SVR), VLAPIC_SVR_RESET);
-	assert_int_equal(fake_read(f, VLAPIC_REG_TMICT), 0);
-	assert_int_equal(fake_read(f, VLAPIC_REG_TPR), 0);
-	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), VLAPIC_LVT_MASKED);
+	fake_wrmsr(f, MSR_IA32_APIC_BASE, base);
+	assert_int_equal(fake_read(f, APIC_REG_SVR), APIC_SVR_RESET);
+	assert_int_equal(fake_read(f, APIC_REG_TMICT), 0);
+	assert_int_equal(fake_read(f, APIC_REG_TPR), 0);
+	assert_int_equal(fake_read(f, APIC_REG_LVT_TIMER), APIC_LVT_MASKED);
 	assert_false(f->hv_armed || f->sw_armed);
 	fake_free(f);
 }
@@ -294,16 +294,16 @@ static void x2apic_icr_reserved_bits(void **state)
 {
 	static const uint64_t reserved[] = { 1u << 13, 1u << 16, 1u << 17, 1u << 20, 1u << 31 };
 	struct fake_env *f = fake_new_enabled();
-	uint64_t base = fake_rdmsr(f, VLAPIC_MSR_APIC_BASE);
-	uint32_t icr = VLAPIC_X2APIC_MSR(VLAPIC_REG_ICR_LO);
+	uint64_t base = fake_rdmsr(f, MSR_IA32_APIC_BASE);
+	uint32_t icr = APIC_X2APIC_MSR(APIC_REG_ICR_LO);
 
 	(void)state;
-	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, base | VLAPIC_BASE_EXTD);
+	fake_wrmsr(f, MSR_IA32_APIC_BASE, base | APIC_BASE_EXTD);
 	for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
-		assert_false(vlapic_msr_write(&f->v, icr, VLAPIC_ICR_SELF | VEC | reserved[i]));
+		assert_false(vlapic_msr_write(&f->v, icr, APIC_ICR_SELF | VEC | reserved[i]));
 		assert_false(fake_irr(f, VEC));
 	}
-	fake_wrmsr(f, icr, VLAPIC_ICR_SELF | VEC);
+	fake_wrmsr(f, icr, APIC_ICR_SELF | VEC);
 	assert_true(fake_irr(f, VEC));
 	fake_free(f);
 }
@@ -319,10 +319,10 @@ static void tdcr_change_at_min_period(void **state)
 
 	(void)state;
 	/* 10 us at divide by 1, raised to 200 us; divide by 2 makes it 20 us, still raised */
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 10000);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 10000);
 	assert_int_equal(fake_backend_deadline(f), t0 + min);
 	f->tsc = t0 + min / 2;
-	fake_write(f, VLAPIC_REG_TDCR, 0x0);
+	fake_write(f, APIC_REG_TDCR, 0x0);
 	assert_int_equal(fake_backend_deadline(f), t0 + min);
 	fake_free(f);
 }
@@ -334,19 +334,19 @@ static void tdcr_change_at_min_period(void **state)
 static void log_rate_limited(void **state)
 {
 	struct fake_env *f = fake_new_enabled();
-	uint64_t base = fake_rdmsr(f, VLAPIC_MSR_APIC_BASE);
+	uint64_t base = fake_rdmsr(f, MSR_IA32_APIC_BASE);
 	uint32_t val;
 
 	(void)state;
-	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, base | VLAPIC_BASE_EXTD);
+	fake_wrmsr(f, MSR_IA32_APIC_BASE, base | APIC_BASE_EXTD);
 	for (int i = 0; i < 6503; i++)
-		assert_false(vlapic_mmio_read(&f->v, VLAPIC_REG_SVR, &val));
+		assert_false(vlapic_mmio_read(&f->v, APIC_REG_SVR, &val));
 	/* 10 one by one, then the 16th, 32nd, ... 4096th */
 	assert_int_equal(f->log_calls, 10 + 9);
 	assert_non_null(strstr(f->log_last, "outside xAPIC mode (2047 more suppressed)"));
 	/* another kind of diagnostic has counters of its own: its first line comes at once */
-	f->page[VLAPIC_REG_ID / 4] = 0;
-	vlapic_apic_write(&f->v, VLAPIC_REG_VERSION);
+	f->page[APIC_REG_ID / 4] = 0;
+	vlapic_apic_write(&f->v, APIC_REG_VERSION);
 	assert_int_equal(f->log_calls, 20);
 	assert_null(strstr(f->log_last, "suppressed"));
 	fake_free(f);
@@ -380,27 +380,27 @@ static void ratelimit_suppressed_adds_up(void **state)
 static void xapic_id_write(void **state)
 {
 	struct fake_env *f = fake_new_enabled();
-	uint64_t base = fake_rdmsr(f, VLAPIC_MSR_APIC_BASE);
+	uint64_t base = fake_rdmsr(f, MSR_IA32_APIC_BASE);
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_ID, 0x05abcdef);
-	assert_int_equal(fake_read(f, VLAPIC_REG_ID), 0x05000000);
-	fake_write(f, VLAPIC_REG_ICR_HI, (FAKE_APIC_ID & 0xff) << 24);
-	fake_write(f, VLAPIC_REG_ICR_LO, VEC);
+	fake_write(f, APIC_REG_ID, 0x05abcdef);
+	assert_int_equal(fake_read(f, APIC_REG_ID), 0x05000000);
+	fake_write(f, APIC_REG_ICR_HI, (FAKE_APIC_ID & 0xff) << 24);
+	fake_write(f, APIC_REG_ICR_LO, VEC);
 	assert_false(fake_irr(f, VEC));
-	fake_write(f, VLAPIC_REG_ICR_HI, 0x05000000);
-	fake_write(f, VLAPIC_REG_ICR_LO, VEC);
+	fake_write(f, APIC_REG_ICR_HI, 0x05000000);
+	fake_write(f, APIC_REG_ICR_LO, VEC);
 	assert_true(fake_irr(f, VEC));
 	/* APIC-register virtualization: the value is in the page, the exit follows */
-	f->page[VLAPIC_REG_ID / 4] = 0x07000000;
-	vlapic_apic_write(&f->v, VLAPIC_REG_ID);
+	f->page[APIC_REG_ID / 4] = 0x07000000;
+	vlapic_apic_write(&f->v, APIC_REG_ID);
 	assert_int_equal(f->log_calls, 0);
-	fake_write(f, VLAPIC_REG_ICR_HI, 0x07000000);
-	fake_write(f, VLAPIC_REG_ICR_LO, VEC2);
+	fake_write(f, APIC_REG_ICR_HI, 0x07000000);
+	fake_write(f, APIC_REG_ICR_LO, VEC2);
 	assert_true(fake_irr(f, VEC2));
-	fake_wrmsr(f, VLAPIC_MSR_APIC_BASE, base | VLAPIC_BASE_EXTD);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_X2APIC_MSR(VLAPIC_REG_ID)), FAKE_APIC_ID);
-	assert_false(vlapic_msr_write(&f->v, VLAPIC_X2APIC_MSR(VLAPIC_REG_ID), 5));
+	fake_wrmsr(f, MSR_IA32_APIC_BASE, base | APIC_BASE_EXTD);
+	assert_int_equal(fake_rdmsr(f, APIC_X2APIC_MSR(APIC_REG_ID)), FAKE_APIC_ID);
+	assert_false(vlapic_msr_write(&f->v, APIC_X2APIC_MSR(APIC_REG_ID), 5));
 	fake_free(f);
 }
 

@@ -5,13 +5,13 @@
 #define VEC		0x40
 #define TDCR_DIV2	0x0
 #define TDCR_DIV4	0x1
-#define ONESHOT		(VEC | VLAPIC_TIMER_ONESHOT)
-#define PERIODIC	(VEC | VLAPIC_TIMER_PERIODIC)
-#define DEADLINE	(VEC | VLAPIC_TIMER_DEADLINE)
+#define ONESHOT		(VEC | APIC_TIMER_ONESHOT)
+#define PERIODIC	(VEC | APIC_TIMER_PERIODIC)
+#define DEADLINE	(VEC | APIC_TIMER_TSC_DEADLINE)
 
 static uint32_t tmcct(struct fake_env *f)
 {
-	return fake_read(f, VLAPIC_REG_TMCCT);
+	return fake_read(f, APIC_REG_TMCCT);
 }
 
 static void oneshot_fires_once(void **state)
@@ -20,7 +20,7 @@ static void oneshot_fires_once(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000);
+	fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, 1000);
 	assert_true(f->hv_armed);
 	assert_int_equal(f->hv_deadline, t0 + 1000);
 	assert_int_equal(tmcct(f), 1000);
@@ -38,7 +38,7 @@ static void oneshot_fires_once(void **state)
 	assert_int_equal(tmcct(f), 0);
 	assert_false(f->hv_armed);
 	assert_false(f->sw_armed);
-	assert_int_equal(fake_read(f, VLAPIC_REG_TMICT), 1000);
+	assert_int_equal(fake_read(f, APIC_REG_TMICT), 1000);
 	f->tsc += 1000000;
 	assert_false(fake_check(f));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 1);
@@ -63,7 +63,7 @@ static void tmcct_every_divisor(void **state)
 		uint64_t t0 = f->tsc, d = divs[i].div;
 
 		fake_timer_start(f, ONESHOT, divs[i].tdcr, 1000);
-		assert_int_equal(fake_read(f, VLAPIC_REG_TDCR), divs[i].tdcr);
+		assert_int_equal(fake_read(f, APIC_REG_TDCR), divs[i].tdcr);
 		assert_int_equal(fake_backend_deadline(f), t0 + 1000 * d);
 		for (uint64_t j = 0; j < 1000; j += 111) {
 			f->tsc = t0 + j * d;
@@ -164,7 +164,7 @@ static void periodic_catch_up_clamp(void **state)
 	uint64_t t0 = f->tsc, p = 1000000;
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, p);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, p);
 	f->tsc = t0 + p + 10 * p + p / 2;
 	assert_true(fake_check(f));
 	assert_int_equal(fake_backend_deadline(f), t0 + 12 * p);
@@ -184,7 +184,7 @@ static void periodic_min_period(void **state)
 	uint64_t t0 = f->tsc, min = 200000;	/* 200 us at 1 GHz */
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 10);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 10);
 	assert_int_equal(fake_backend_deadline(f), t0 + min);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 1);
 	assert_int_equal(f->log_calls, 1);
@@ -196,14 +196,14 @@ static void periodic_min_period(void **state)
 	assert_true(fake_expire(f));
 	assert_int_equal(fake_backend_deadline(f), t0 + 2 * min);
 	/* said once only */
-	fake_write(f, VLAPIC_REG_TMICT, 20);
+	fake_write(f, APIC_REG_TMICT, 20);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 2);
 	assert_int_equal(f->log_calls, 1);
 	/* exactly the minimum is not raised; one-shot timers never are */
 	t0 = f->tsc;
-	fake_write(f, VLAPIC_REG_TMICT, min);
+	fake_write(f, APIC_REG_TMICT, min);
 	assert_int_equal(fake_backend_deadline(f), t0 + min);
-	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 10);
+	fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, 10);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 10);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 2);
 	fake_free(f);
@@ -220,10 +220,10 @@ static void min_period_floor(void **state)
 	struct fake_env *f = fake_new_enabled_with(cfg_no_min_period);
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1000);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 1000);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 1000);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 0);
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 1);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + VLAPIC_PERIOD_FLOOR_NS);
 	assert_int_equal(vlapic_stats(&f->v)->min_period_raised, 1);
 	fake_free(f);
@@ -235,16 +235,16 @@ static void mode_switch_keeps_count(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000000);
+	fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, 1000000);
 	f->tsc = t0 + 300000;
-	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
+	fake_write(f, APIC_REG_LVT_TIMER, PERIODIC);
 	assert_int_equal(tmcct(f), 700000);
 	assert_int_equal(fake_backend_deadline(f), t0 + 1000000);
 	assert_true(fake_expire(f));
 	assert_int_equal(fake_backend_deadline(f), t0 + 2000000);
 	/* and back: the periodic count goes on, then fires once and stops */
 	f->tsc = t0 + 1500000;
-	fake_write(f, VLAPIC_REG_LVT_TIMER, ONESHOT);
+	fake_write(f, APIC_REG_LVT_TIMER, ONESHOT);
 	assert_int_equal(tmcct(f), 500000);
 	assert_int_equal(fake_take_and_eoi(f), VEC);
 	assert_true(fake_expire(f));
@@ -260,9 +260,9 @@ static void expired_oneshot_to_periodic_stays_zero(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000);
+	fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, 1000);
 	assert_true(fake_expire(f));
-	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
+	fake_write(f, APIC_REG_LVT_TIMER, PERIODIC);
 	assert_int_equal(tmcct(f), 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	f->tsc += 10000000;
@@ -278,22 +278,22 @@ static void deadline_mode_switch_clears(void **state)
 
 	(void)state;
 	/* counting one-shot -> TSC-deadline: disarmed, TMICT cleared */
-	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000000);
-	fake_write(f, VLAPIC_REG_LVT_TIMER, DEADLINE);
-	assert_int_equal(fake_read(f, VLAPIC_REG_TMICT), 0);
+	fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, 1000000);
+	fake_write(f, APIC_REG_LVT_TIMER, DEADLINE);
+	assert_int_equal(fake_read(f, APIC_REG_TMICT), 0);
 	assert_int_equal(tmcct(f), 0);
 	assert_false(f->hv_armed || f->sw_armed);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), 0);
 	/* TMICT writes are ignored in TSC-deadline mode */
-	fake_write(f, VLAPIC_REG_TMICT, 5000);
-	assert_int_equal(fake_read(f, VLAPIC_REG_TMICT), 0);
+	fake_write(f, APIC_REG_TMICT, 5000);
+	assert_int_equal(fake_read(f, APIC_REG_TMICT), 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	/* armed deadline -> periodic: disarmed, the MSR reads 0 and is ignored again */
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 5000);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc + 5000);
 	assert_true(f->hv_armed);
-	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
+	fake_write(f, APIC_REG_LVT_TIMER, PERIODIC);
 	assert_false(f->hv_armed || f->sw_armed);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), 0);
 	assert_int_equal(tmcct(f), 0);
 	f->tsc += 1000000;
 	assert_false(fake_check(f));
@@ -307,10 +307,10 @@ static void deadline_mode(void **state)
 	uint64_t t0 = f->tsc;
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_LVT_TIMER, DEADLINE);
-	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), DEADLINE);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, t0 + 5000);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), t0 + 5000);
+	fake_write(f, APIC_REG_LVT_TIMER, DEADLINE);
+	assert_int_equal(fake_read(f, APIC_REG_LVT_TIMER), DEADLINE);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, t0 + 5000);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), t0 + 5000);
 	assert_int_equal(fake_backend_deadline(f), t0 + 5000);
 	assert_int_equal(tmcct(f), 0);
 	f->tsc = t0 + 4999;
@@ -318,39 +318,39 @@ static void deadline_mode(void **state)
 	assert_true(fake_expire(f));
 	assert_true(fake_irr(f, VEC));
 	/* after firing the MSR reads 0 (SDM; Bochs keeps the old value) */
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	assert_int_equal(fake_take_and_eoi(f), VEC);
 
 	/* 0 disarms */
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 5000);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, 0);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc + 5000);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	f->tsc += 10000;
 	assert_false(fake_check(f));
 	assert_false(fake_irr(f, VEC));
 
 	/* a deadline in the past (or now) fires at once, inside the WRMSR */
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc - 1);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc - 1);
 	assert_true(fake_irr(f, VEC));
 	assert_false(f->hv_armed || f->sw_armed);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), 0);
 	assert_int_equal(fake_take_and_eoi(f), VEC);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc);
 	assert_true(fake_irr(f, VEC));
 	/* a rewrite moves the deadline */
 	assert_int_equal(fake_take_and_eoi(f), VEC);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 100);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 900);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc + 100);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc + 900);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 900);
 	assert_int_equal(vlapic_stats(&f->v)->fires, 3);
 	/* a rewrite after an unseen expiry delivers that expiry first */
 	f->tsc += 1000;
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 500);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc + 500);
 	assert_true(fake_irr(f, VEC));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 4);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 500);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), f->tsc + 500);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), f->tsc + 500);
 	fake_free(f);
 }
 
@@ -359,12 +359,12 @@ static void deadline_msr_outside_mode(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 0);
-	fake_wrmsr(f, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 100);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
+	fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, 0);
+	fake_wrmsr(f, MSR_IA32_TSC_DEADLINE, f->tsc + 100);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), 0);
 	assert_false(f->hv_armed || f->sw_armed);
-	fake_write(f, VLAPIC_REG_LVT_TIMER, DEADLINE);
-	assert_int_equal(fake_rdmsr(f, VLAPIC_MSR_TSC_DEADLINE), 0);
+	fake_write(f, APIC_REG_LVT_TIMER, DEADLINE);
+	assert_int_equal(fake_rdmsr(f, MSR_IA32_TSC_DEADLINE), 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	fake_free(f);
 }
@@ -381,12 +381,12 @@ static void deadline_unsupported(void **state)
 
 	(void)state;
 	/* mode bit 18 does not exist: the write reads back as one-shot */
-	fake_write(f, VLAPIC_REG_LVT_TIMER, DEADLINE);
-	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), ONESHOT);
-	assert_false(vlapic_msr_read(&f->v, VLAPIC_MSR_TSC_DEADLINE, &val));
-	assert_false(vlapic_msr_write(&f->v, VLAPIC_MSR_TSC_DEADLINE, f->tsc + 10));
+	fake_write(f, APIC_REG_LVT_TIMER, DEADLINE);
+	assert_int_equal(fake_read(f, APIC_REG_LVT_TIMER), ONESHOT);
+	assert_false(vlapic_msr_read(&f->v, MSR_IA32_TSC_DEADLINE, &val));
+	assert_false(vlapic_msr_write(&f->v, MSR_IA32_TSC_DEADLINE, f->tsc + 10));
 	/* and TMICT still works */
-	fake_write(f, VLAPIC_REG_TMICT, 100);
+	fake_write(f, APIC_REG_TMICT, 100);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 200);
 	fake_free(f);
 }
@@ -396,12 +396,12 @@ static void reserved_timer_mode(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 300000);
-	fake_write(f, VLAPIC_REG_LVT_TIMER, VEC | 0x41 | VLAPIC_LVT_TIMER_MODE);
-	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), (VEC | 0x41) | VLAPIC_TIMER_PERIODIC);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 300000);
+	fake_write(f, APIC_REG_LVT_TIMER, VEC | 0x41 | APIC_LVT_TIMER_MODE);
+	assert_int_equal(fake_read(f, APIC_REG_LVT_TIMER), (VEC | 0x41) | APIC_TIMER_PERIODIC);
 	assert_int_equal(f->log_calls, 1);
 	assert_int_equal(f->log_level, VLAPIC_LOG_WARN);
-	assert_int_equal(fake_read(f, VLAPIC_REG_TMICT), 300000);
+	assert_int_equal(fake_read(f, APIC_REG_TMICT), 300000);
 	fake_free(f);
 }
 
@@ -411,7 +411,7 @@ static void mask_keeps_counting(void **state)
 	uint64_t t0 = f->tsc, p = 1000000;
 
 	(void)state;
-	fake_timer_start(f, ONESHOT | VLAPIC_LVT_MASKED, FAKE_TDCR_DIV1, p);
+	fake_timer_start(f, ONESHOT | APIC_LVT_MASKED, APIC_TDCR_DIV1, p);
 	f->tsc = t0 + 400000;
 	assert_int_equal(tmcct(f), 600000);
 	assert_true(fake_expire(f));
@@ -421,9 +421,9 @@ static void mask_keeps_counting(void **state)
 
 	/* unmasked before the expiry: delivered at the original deadline */
 	t0 = f->tsc;
-	fake_write(f, VLAPIC_REG_TMICT, p);
+	fake_write(f, APIC_REG_TMICT, p);
 	f->tsc = t0 + 10;
-	fake_write(f, VLAPIC_REG_LVT_TIMER, ONESHOT);
+	fake_write(f, APIC_REG_LVT_TIMER, ONESHOT);
 	assert_int_equal(fake_backend_deadline(f), t0 + p);
 	assert_true(fake_expire(f));
 	assert_true(fake_irr(f, VEC));
@@ -431,12 +431,12 @@ static void mask_keeps_counting(void **state)
 
 	/* a masked periodic timer keeps its phase */
 	t0 = f->tsc;
-	fake_timer_start(f, PERIODIC | VLAPIC_LVT_MASKED, FAKE_TDCR_DIV1, p);
+	fake_timer_start(f, PERIODIC | APIC_LVT_MASKED, APIC_TDCR_DIV1, p);
 	assert_true(fake_expire(f));
 	assert_true(fake_expire(f));
 	f->tsc = t0 + 2 * p + p / 2;
 	assert_int_equal(tmcct(f), p / 2);
-	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
+	fake_write(f, APIC_REG_LVT_TIMER, PERIODIC);
 	assert_false(fake_irr(f, VEC));
 	assert_true(fake_expire(f));
 	assert_int_equal(f->tsc, t0 + 3 * p);
@@ -450,25 +450,25 @@ static void svr_disable_masks(void **state)
 	uint64_t p = 1000000;
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, p);
-	fake_write(f, VLAPIC_REG_LVT_LINT0, 0x700);
-	fake_write(f, VLAPIC_REG_SVR, 0xff);
-	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), PERIODIC | VLAPIC_LVT_MASKED);
-	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_LINT0), 0x700 | VLAPIC_LVT_MASKED);
-	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_ERROR), VLAPIC_LVT_MASKED);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, p);
+	fake_write(f, APIC_REG_LVT_LINT0, 0x700);
+	fake_write(f, APIC_REG_SVR, 0xff);
+	assert_int_equal(fake_read(f, APIC_REG_LVT_TIMER), PERIODIC | APIC_LVT_MASKED);
+	assert_int_equal(fake_read(f, APIC_REG_LVT_LINT0), 0x700 | APIC_LVT_MASKED);
+	assert_int_equal(fake_read(f, APIC_REG_LVT_ERROR), APIC_LVT_MASKED);
 	/* the timer still counts, but delivers nothing */
 	f->tsc += 1000;
 	assert_int_equal(tmcct(f), p - 1000);
 	assert_true(fake_expire(f));
 	assert_false(fake_irr(f, VEC));
 	/* a software-disabled APIC keeps the mask bits set (SDM 11.4.7.2) */
-	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
-	assert_int_equal(fake_read(f, VLAPIC_REG_LVT_TIMER), PERIODIC | VLAPIC_LVT_MASKED);
+	fake_write(f, APIC_REG_LVT_TIMER, PERIODIC);
+	assert_int_equal(fake_read(f, APIC_REG_LVT_TIMER), PERIODIC | APIC_LVT_MASKED);
 	/* re-enabling leaves them masked until written */
-	fake_write(f, VLAPIC_REG_SVR, 0x1ff);
+	fake_write(f, APIC_REG_SVR, 0x1ff);
 	assert_true(fake_expire(f));
 	assert_false(fake_irr(f, VEC));
-	fake_write(f, VLAPIC_REG_LVT_TIMER, PERIODIC);
+	fake_write(f, APIC_REG_LVT_TIMER, PERIODIC);
 	assert_true(fake_expire(f));
 	assert_true(fake_irr(f, VEC));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 3);
@@ -484,12 +484,12 @@ static void divide_change_rescales(void **state)
 	fake_timer_start(f, ONESHOT, TDCR_DIV2, 1000);
 	f->tsc = t0 + 500;
 	assert_int_equal(tmcct(f), 750);
-	fake_write(f, VLAPIC_REG_TDCR, TDCR_DIV4);
+	fake_write(f, APIC_REG_TDCR, TDCR_DIV4);
 	assert_int_equal(tmcct(f), 750);
 	assert_int_equal(fake_backend_deadline(f), t0 + 500 + 750 * 4);
 	f->tsc += 4 * 50;
 	assert_int_equal(tmcct(f), 700);
-	fake_write(f, VLAPIC_REG_TDCR, FAKE_TDCR_DIV1);
+	fake_write(f, APIC_REG_TDCR, APIC_TDCR_DIV1);
 	assert_int_equal(tmcct(f), 700);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 700);
 	assert_true(fake_expire(f));
@@ -499,7 +499,7 @@ static void divide_change_rescales(void **state)
 	t0 = f->tsc;
 	fake_timer_start(f, PERIODIC, TDCR_DIV2, 200000);
 	f->tsc = t0 + 100000;
-	fake_write(f, VLAPIC_REG_TDCR, TDCR_DIV4);
+	fake_write(f, APIC_REG_TDCR, TDCR_DIV4);
 	assert_int_equal(tmcct(f), 150000);
 	assert_int_equal(fake_backend_deadline(f), t0 + 100000 + 600000);
 	assert_true(fake_expire(f));
@@ -515,9 +515,9 @@ static void tmict_zero_stops(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1000000);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 1000000);
 	f->tsc += 1000;
-	fake_write(f, VLAPIC_REG_TMICT, 0);
+	fake_write(f, APIC_REG_TMICT, 0);
 	assert_int_equal(tmcct(f), 0);
 	assert_false(f->hv_armed || f->sw_armed);
 	f->tsc += 10000000;
@@ -534,15 +534,15 @@ static void tmict_rewrite_restarts(void **state)
 	unsigned int arms;
 
 	(void)state;
-	fake_timer_start(f, ONESHOT, FAKE_TDCR_DIV1, 1000000);
+	fake_timer_start(f, ONESHOT, APIC_TDCR_DIV1, 1000000);
 	f->tsc = t0 + 999999;
-	fake_write(f, VLAPIC_REG_TMICT, 1000000);
+	fake_write(f, APIC_REG_TMICT, 1000000);
 	assert_int_equal(tmcct(f), 1000000);
 	assert_int_equal(fake_backend_deadline(f), t0 + 999999 + 1000000);
 	/* a rewrite after an unseen expiry delivers that expiry first, and arms the backend once */
 	f->tsc += 1000000 + 5;
 	arms = f->hv_arm_calls;
-	fake_write(f, VLAPIC_REG_TMICT, 50);
+	fake_write(f, APIC_REG_TMICT, 50);
 	assert_true(fake_irr(f, VEC));
 	assert_int_equal(vlapic_stats(&f->v)->fires, 1);
 	assert_int_equal(fake_backend_deadline(f), f->tsc + 50);
@@ -557,7 +557,7 @@ static void missed_ticks_coalesce(void **state)
 	const struct vlapic_stats *st = vlapic_stats(&f->v);
 
 	(void)state;
-	fake_timer_start(f, PERIODIC, FAKE_TDCR_DIV1, 1000000);
+	fake_timer_start(f, PERIODIC, APIC_TDCR_DIV1, 1000000);
 	assert_true(fake_expire(f));
 	assert_true(fake_expire(f));
 	assert_true(fake_expire(f));
@@ -569,7 +569,7 @@ static void missed_ticks_coalesce(void **state)
 	assert_true(fake_irr(f, VEC));
 	assert_true(fake_isr(f, VEC));
 	assert_int_equal(st->posted, 2);
-	fake_write(f, VLAPIC_REG_EOI, 0);
+	fake_write(f, APIC_REG_EOI, 0);
 	assert_int_equal(fake_take_and_eoi(f), VEC);
 	assert_int_equal(fake_take_and_eoi(f), -1);
 	fake_free(f);
@@ -580,14 +580,14 @@ static void illegal_timer_vector(void **state)
 	struct fake_env *f = fake_new_enabled();
 
 	(void)state;
-	fake_write(f, VLAPIC_REG_LVT_ERROR, 0xee);
-	fake_timer_start(f, 0x0e | VLAPIC_TIMER_ONESHOT, FAKE_TDCR_DIV1, 100);
+	fake_write(f, APIC_REG_LVT_ERROR, 0xee);
+	fake_timer_start(f, 0x0e | APIC_TIMER_ONESHOT, APIC_TDCR_DIV1, 100);
 	assert_true(fake_expire(f));
 	assert_false(fake_irr(f, 0x0e));
 	/* a receive-illegal-vector error, raised through LVT error */
 	assert_true(fake_irr(f, 0xee));
-	fake_write(f, VLAPIC_REG_ESR, 0);
-	assert_int_equal(fake_read(f, VLAPIC_REG_ESR), VLAPIC_ESR_RECV_ILLEGAL);
+	fake_write(f, APIC_REG_ESR, 0);
+	assert_int_equal(fake_read(f, APIC_REG_ESR), APIC_ESR_RECV_ILLEGAL);
 	assert_int_equal(vlapic_stats(&f->v)->masked, 1);
 	fake_free(f);
 }

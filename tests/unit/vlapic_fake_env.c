@@ -137,7 +137,7 @@ struct fake_env *fake_new_enabled_with(void (*tweak)(struct vlapic_config *cfg))
 	if (tweak)
 		tweak(&cfg);
 	f = fake_new(&cfg);
-	fake_write(f, VLAPIC_REG_SVR, VLAPIC_SVR_ENABLE | 0xff);
+	fake_write(f, APIC_REG_SVR, APIC_SVR_ENABLE | 0xff);
 	return f;
 }
 
@@ -180,9 +180,9 @@ void fake_wrmsr(struct fake_env *f, uint32_t msr, uint64_t val)
 
 void fake_timer_start(struct fake_env *f, uint32_t lvtt, uint32_t tdcr, uint32_t tmict)
 {
-	fake_write(f, VLAPIC_REG_LVT_TIMER, lvtt);
-	fake_write(f, VLAPIC_REG_TDCR, tdcr);
-	fake_write(f, VLAPIC_REG_TMICT, tmict);
+	fake_write(f, APIC_REG_LVT_TIMER, lvtt);
+	fake_write(f, APIC_REG_TDCR, tdcr);
+	fake_write(f, APIC_REG_TMICT, tmict);
 }
 
 uint64_t fake_backend_deadline(struct fake_env *f)
@@ -214,12 +214,12 @@ static bool fake_vec(struct fake_env *f, uint32_t base, uint8_t vector)
 
 bool fake_irr(struct fake_env *f, uint8_t vector)
 {
-	return fake_vec(f, VLAPIC_REG_IRR, vector);
+	return fake_vec(f, APIC_REG_IRR, vector);
 }
 
 bool fake_isr(struct fake_env *f, uint8_t vector)
 {
-	return fake_vec(f, VLAPIC_REG_ISR, vector);
+	return fake_vec(f, APIC_REG_ISR, vector);
 }
 
 int fake_take_and_eoi(struct fake_env *f)
@@ -229,6 +229,6 @@ int fake_take_and_eoi(struct fake_env *f)
 	if (vector < 0)
 		return -1;
 	assert_true(vlapic_ack(&f->v, vector));
-	fake_write(f, VLAPIC_REG_EOI, 0);
+	fake_write(f, APIC_REG_EOI, 0);
 	return vector;
 }

@@ -13,13 +13,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vlapic/apic_regs.h"
+#include "lib/apic_regs.h"
 #include "vlapic/vlapic.h"
 
 #define FAKE_TSC_HZ	1000000000ull	/* 1 GHz: one TSC tick per ns */
 #define FAKE_TSC_START	1000000ull	/* where the fake TSC starts */
 #define FAKE_APIC_ID	0x123u		/* xAPIC ID 0x23, x2APIC cluster 0x12, bit 3 */
-#define FAKE_TDCR_DIV1	0xbu		/* TDCR: divide by 1, one count per TSC tick */
 
 struct fake_env {
 	struct vlapic v;

@@ -3,8 +3,8 @@
 #include "tests/guest/lib/cpu.h"
 
 const uint32_t apic_lvts[APIC_NR_LVTS] = {
-	APIC_LVTT, APIC_LVT_THERMAL, APIC_LVT_PERF, APIC_LVT_LINT0, APIC_LVT_LINT1,
-	APIC_LVT_ERROR,
+	APIC_REG_LVT_TIMER, APIC_REG_LVT_THERMAL, APIC_REG_LVT_PERF, APIC_REG_LVT_LINT0,
+	APIC_REG_LVT_LINT1, APIC_REG_LVT_ERROR,
 };
 
 static bool x2apic;
@@ -44,7 +44,7 @@ uint32_t apic_read(uint32_t off)
 {
 	if (x2apic)
 		return (uint32_t)rdmsr(APIC_X2APIC_MSR(off));
-	return mmio_read32(APIC_DEFAULT_BASE + off);
+	return mmio_read32(APIC_BASE_DEFAULT + off);
 }
 
 void apic_write(uint32_t off, uint32_t val)
@@ -52,31 +52,34 @@ void apic_write(uint32_t off, uint32_t val)
 	if (x2apic)
 		wrmsr(APIC_X2APIC_MSR(off), val);
 	else
-		mmio_write32(APIC_DEFAULT_BASE + off, val);
+		mmio_write32(APIC_BASE_DEFAULT + off, val);
 }
 
 uint64_t apic_read_icr(void)
 {
 	if (x2apic)
-		return rdmsr(APIC_X2APIC_MSR(APIC_ICR_LO));
-	return (uint64_t)apic_read(APIC_ICR_HI) << 32 | apic_read(APIC_ICR_LO);
+		return rdmsr(APIC_X2APIC_MSR(APIC_REG_ICR_LO));
+	return (uint64_t)apic_read(APIC_REG_ICR_HI) << 32 | apic_read(APIC_REG_ICR_LO);
 }
 
 void apic_write_icr(uint64_t val)
 {
 	if (x2apic) {
-		wrmsr(APIC_X2APIC_MSR(APIC_ICR_LO), val);
+		wrmsr(APIC_X2APIC_MSR(APIC_REG_ICR_LO), val);
 		return;
 	}
 	/* the write of the low half sends (SDM 11.6.1) */
-	apic_write(APIC_ICR_HI, (uint32_t)(val >> 32));
-	apic_write(APIC_ICR_LO, (uint32_t)val);
+	apic_write(APIC_REG_ICR_HI, (uint32_t)(val >> 32));
+	apic_write(APIC_REG_ICR_LO, (uint32_t)val);
 }
 
 uint32_t apic_tdcr(unsigned int divisor)
 {
-	/* TDCR bits 3,1,0: 000 = 2, 001 = 4, ... 110 = 128, 111 = 1 */
-	static const uint8_t enc[8] = { 0xb, 0x0, 0x1, 0x2, 0x3, 0x8, 0x9, 0xa };
+	/* the encoding of divisor 2^i at index i */
+	static const uint8_t enc[8] = {
+		APIC_TDCR_DIV1, APIC_TDCR_DIV2, APIC_TDCR_DIV4, APIC_TDCR_DIV8, APIC_TDCR_DIV16,
+		APIC_TDCR_DIV32, APIC_TDCR_DIV64, APIC_TDCR_DIV128,
+	};
 	unsigned int log2 = 0;
 
 	while ((1u << log2) < divisor && log2 < 7)

@@ -92,16 +92,16 @@ bool tt_wait_irqs(unsigned int n, uint64_t tsc)
 void tt_timer_stop(void)
 {
 	/* Leaving TSC-deadline mode disarms that timer too (SDM 11.5.4.1). */
-	apic_write(APIC_LVTT, APIC_LVT_MASKED | TT_VECTOR);
-	apic_write(APIC_TMICT, 0);
-	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
+	apic_write(APIC_REG_LVT_TIMER, APIC_LVT_MASKED | TT_VECTOR);
+	apic_write(APIC_REG_TMICT, 0);
+	apic_write(APIC_REG_TDCR, APIC_TDCR_DIV1);
 	tt_nr_irqs = 0;
 }
 
 void tt_deadline_mode(void)
 {
 	tt_timer_stop();
-	apic_write(APIC_LVTT, APIC_LVTT_TSC_DEADLINE | TT_VECTOR);
+	apic_write(APIC_REG_LVT_TIMER, APIC_TIMER_TSC_DEADLINE | TT_VECTOR);
 	/* SDM 11.5.4.1: a fence between the LVTT's (MMIO) write and the deadline's WRMSR */
 	asm volatile("mfence" : : : "memory");
 }
@@ -112,10 +112,10 @@ uint64_t tt_start(uint32_t lvtt, unsigned int divisor, uint32_t count, uint64_t 
 
 	tt_timer_stop();
 	if (divisor != 1)
-		apic_write(APIC_TDCR, apic_tdcr(divisor));
-	apic_write(APIC_LVTT, lvtt | TT_VECTOR);
+		apic_write(APIC_REG_TDCR, apic_tdcr(divisor));
+	apic_write(APIC_REG_LVT_TIMER, lvtt | TT_VECTOR);
 	t0 = rdtsc();
-	apic_write(APIC_TMICT, count);
+	apic_write(APIC_REG_TMICT, count);
 	if (t1)
 		*t1 = rdtsc();
 	return t0;
@@ -169,13 +169,13 @@ static uint32_t measure_tsc_per_tick(uint32_t window)
 	uint32_t c0, c1;
 
 	tt_timer_stop();
-	apic_write(APIC_TMICT, 0xffffffffu);
+	apic_write(APIC_REG_TMICT, 0xffffffffu);
 	a0 = rdtsc();
-	c0 = apic_read(APIC_TMCCT);
+	c0 = apic_read(APIC_REG_TMCCT);
 	a1 = rdtsc();
 	tt_wait_until(a1 + window);
 	b0 = rdtsc();
-	c1 = apic_read(APIC_TMCCT);
+	c1 = apic_read(APIC_REG_TMCCT);
 	b1 = rdtsc();
 	tt_timer_stop();
 	if (c1 >= c0)
@@ -265,7 +265,7 @@ void tt_init(uint32_t magic, uint32_t info_addr, const char *const *checks,
 		}
 		apic_use_x2apic();
 	}
-	apic_write(APIC_SVR, APIC_SVR_ON);
+	apic_write(APIC_REG_SVR, APIC_SVR_ON);
 	tt_restore_isr();
 	tt_timer_stop();
 	sti();
@@ -274,5 +274,5 @@ void tt_init(uint32_t magic, uint32_t info_addr, const char *const *checks,
 	tt_late_max = tt_env == TT_NATIVE ? LATE_NATIVE : tt_env == TT_TICKVISOR ?
 		      LATE_TICKVISOR : tt_ticks_to_tsc(tt_ticks(LATE_QEMU_TICKS));
 	info("mode %s, env %s, APIC ID 0x%x, lateness bound %u TSC ticks", mode, env,
-	     apic_read(APIC_ID), (uint32_t)tt_late_max);
+	     apic_read(APIC_REG_ID), (uint32_t)tt_late_max);
 }
