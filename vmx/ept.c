@@ -2,6 +2,7 @@
 #include "arch/x86/ioapic.h"
 #include "arch/x86/log.h"
 #include "arch/x86/pmm.h"
+#include "lib/apic_regs.h"
 #include "lib/fmt.h"
 #include "lib/util.h"
 #include "vmx/caps.h"
@@ -25,7 +26,6 @@
 
 #define SIZE_4K		0x1000ull
 #define SIZE_4G		0x100000000ull
-#define XAPIC_GPA	0xfee00000ull
 
 static uint64_t *pml4;
 static uint64_t eptp;
@@ -120,7 +120,7 @@ static void collect_holes(void)
 	uint64_t gpa, len;
 
 	nr_holes = 0;
-	add_hole(XAPIC_GPA);
+	add_hole(APIC_BASE_DEFAULT);
 	if (ioapic_base())
 		add_hole(ioapic_base() & ~(SIZE_4K - 1));
 	for (unsigned int i = 0; mmio_dispatch_range(i, &gpa, &len); i++)
@@ -181,7 +181,7 @@ uint64_t ept_build(uint64_t ram_hpa, uint64_t ram_size, uint64_t apic_access_hpa
 	oom = false;
 	collect_holes();
 	map_range(0, ram_hpa, ram_size, EPT_MT_WB);
-	map_4k(XAPIC_GPA, apic_access_hpa, EPT_MT_WB);
+	map_4k(APIC_BASE_DEFAULT, apic_access_hpa, EPT_MT_WB);
 	map_mmio_holes(ram_size, host_map);
 	if (oom)
 		return 0;
