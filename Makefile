@@ -23,16 +23,26 @@ HV_SRCS := $(sort $(wildcard boot/*.S arch/x86/*.c arch/x86/*.S vmx/*.c vmx/*.S 
 	   chipset/*.c loader/*.c lib/*.c core/*.c))
 HV_OBJS := $(patsubst %,$(B)/hv/%.o,$(HV_SRCS))
 
+# V=1 prints every command in full; by default a build step is one line: what it does, to what.
+V ?= 0
+ifeq ($(V),1)
+say =
+Q :=
+else
+say = @printf '  %-8s%s\n' '$(1)' '$(2)';
+Q := @
+endif
+
 .PHONY: all test unit run bench clean deps
 all: $(B)/tickvisor.elf $(B)/tickvisor.iso
 
 $(B)/hv/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(KCFLAGS) -c $< -o $@
+	$(call say,CC,$@)$(CC) $(KCFLAGS) -c $< -o $@
 
 $(B)/hv/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(KASFLAGS) -c $< -o $@
+	$(call say,AS,$@)$(CC) $(KASFLAGS) -c $< -o $@
 
 # Two link passes give the panic stack trace its function names (arch/x86/panic.h): the first
 # links an empty symbol table, tools/ksyms turns that image's nm listing into the real one, the
@@ -43,19 +53,19 @@ KSYMS_CC = $(CC) $(KCFLAGS) -c $(B)/hv/$(1).c -o $(B)/hv/$(1).o
 
 $(B)/hv/ksyms0.o: tools/ksyms arch/x86/panic.h
 	@mkdir -p $(dir $@)
-	tools/ksyms > $(B)/hv/ksyms0.c
-	$(call KSYMS_CC,ksyms0)
+	$(call say,KSYMS,$(B)/hv/ksyms0.c)tools/ksyms > $(B)/hv/ksyms0.c
+	$(call say,CC,$@)$(call KSYMS_CC,ksyms0)
 
 $(B)/tickvisor.elf.0: $(HV_OBJS) $(B)/hv/ksyms0.o linker.ld
-	$(LD) $(KLDFLAGS) $(HV_OBJS) $(B)/hv/ksyms0.o $(LIBGCC) -o $@
+	$(call say,LD,$@)$(LD) $(KLDFLAGS) $(HV_OBJS) $(B)/hv/ksyms0.o $(LIBGCC) -o $@
 
 $(B)/hv/ksyms.o: $(B)/tickvisor.elf.0 tools/ksyms arch/x86/panic.h
-	NM=$(NM) tools/ksyms $< > $(B)/hv/ksyms.c
-	$(call KSYMS_CC,ksyms)
+	$(call say,KSYMS,$(B)/hv/ksyms.c)NM=$(NM) tools/ksyms $< > $(B)/hv/ksyms.c
+	$(call say,CC,$@)$(call KSYMS_CC,ksyms)
 
 $(B)/tickvisor.elf: $(HV_OBJS) $(B)/hv/ksyms.o linker.ld
-	$(LD) $(KLDFLAGS) $(HV_OBJS) $(B)/hv/ksyms.o $(LIBGCC) -o $@
-	NM=$(NM) tools/ksyms --check $(B)/tickvisor.elf.0 $@
+	$(call say,LD,$@)$(LD) $(KLDFLAGS) $(HV_OBJS) $(B)/hv/ksyms.o $(LIBGCC) -o $@
+	$(Q)NM=$(NM) tools/ksyms --check $(B)/tickvisor.elf.0 $@
 
 # ---- host unit tests: each tests/unit/*.mk adds `UNIT_TESTS += name` and
 # `UNIT_SRCS_name := tests/unit/test_name.c <sources under test>`; built against cmocka.
@@ -66,7 +76,7 @@ UNIT_BINS := $(patsubst %,$(B)/unit/test_%,$(UNIT_TESTS))
 
 $(B)/unit/test_%:
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_SRCS_$*) -lcmocka -o $@
+	$(call say,HOSTCC,$@)$(HOSTCC) $(UNIT_CFLAGS) $(UNIT_SRCS_$*) -lcmocka -o $@
 
 # Every header a unit test may include: gcc's -MMD lists only the last source's headers when
 # one command compiles several.
@@ -95,7 +105,7 @@ ISO_FILES := $(B)/tickvisor.elf $(B)/guest/timer.elf $(B)/guest/mbtest.elf $(B)/
 	     $(B)/guest/module2.bin
 
 $(B)/tickvisor.iso: $(ISO_CFG) $(ISO_FILES) tools/mkiso
-	tools/mkiso $@ $(ISO_CFG) $(ISO_FILES)
+	$(call say,ISO,$@)tools/mkiso $@ $(ISO_CFG) $(ISO_FILES)
 
 # `make` builds every guest kernel too, not only the one on the default ISO.
 all: $(GUEST_ELFS) $(GUEST_FIXTURES)
@@ -188,6 +198,8 @@ help:
 	@echo '  PLATFORM=bochs|qemu-kvm|qemu-tcg   run: where to boot (default: qemu-kvm where'
 	@echo '                 there is nested VT-x, else bochs); bench: bochs (default) or qemu-kvm'
 	@echo "  TESTFLAGS='-k foundation/ -v -j 1'  test: options for tools/runtests.py (--help)"
+	@echo '  V=1                                every build command in full (default: one line a'
+	@echo '                 step, what it does and to which file)'
 	@echo '  CROSS_COMPILE=x86_64-elf-          a cross toolchain for the hypervisor and guests'
 	@echo '  CC=clang       the compiler (default $$(CROSS_COMPILE)gcc); HOSTCC for the unit'
 	@echo '                 tests (default gcc)'

@@ -37,26 +37,26 @@ guests: $(GUEST_ELFS) $(GUEST_FIXTURES)
 
 $(GUEST_B)/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+	$(call say,CC,$@)$(CC) $(GUEST_CFLAGS) -c $< -o $@
 
 $(GUEST_B)/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+	$(call say,AS,$@)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
 $(GUEST_ENTRY1): tests/guest/lib/entry.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_ASFLAGS) -c $< -o $@
+	$(call say,AS,$@)$(CC) $(GUEST_ASFLAGS) -c $< -o $@
 
 $(GUEST_ENTRY2): tests/guest/lib/entry.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_ASFLAGS) -DMB2 -c $< -o $@
+	$(call say,AS,$@)$(CC) $(GUEST_ASFLAGS) -DMB2 -c $< -o $@
 
 $(GUEST_LIB): $(patsubst %,$(GUEST_B)/%.o,$(GUEST_LIB_SRCS))
 	@rm -f $@
-	$(GUEST_AR) rcs $@ $^
+	$(call say,AR,$@)$(GUEST_AR) rcs $@ $^
 
 # $(call guest_link,entry object,kernel object): the entry object first, so the header leads.
-guest_link = $(LD) $(GUEST_LDFLAGS) $(1) $(2) $(GUEST_LIB) -o $@
+guest_link = $(call say,LD,$@)$(LD) $(GUEST_LDFLAGS) $(1) $(2) $(GUEST_LIB) -o $@
 
 $(GUEST_B)/mbtest.elf: $(GUEST_ENTRY1) $(GUEST_B)/tests/guest/mbtest.c.o $(GUEST_LIB) $(GUEST_LDS)
 	$(call guest_link,$(GUEST_ENTRY1),$(GUEST_B)/tests/guest/mbtest.c.o)
@@ -66,7 +66,7 @@ $(GUEST_B)/mbtest2.elf: $(GUEST_ENTRY2) $(GUEST_B)/tests/guest/mbtest.c.o $(GUES
 
 # GRUB's multiboot v1 loader also takes an ELF64 file whose code is 32-bit.
 $(GUEST_B)/mbtest64.elf: $(GUEST_B)/mbtest.elf
-	$(GUEST_OBJCOPY) -O elf64-x86-64 $< $@
+	$(call say,OBJCOPY,$@)$(GUEST_OBJCOPY) -O elf64-x86-64 $< $@
 
 $(GUEST_B)/%.elf: $(GUEST_ENTRY1) $(GUEST_B)/tests/guest/%.c.o $(GUEST_LIB) $(GUEST_LDS)
 	$(call guest_link,$(GUEST_ENTRY1),$(GUEST_B)/tests/guest/$*.c.o)
@@ -76,4 +76,4 @@ $(GUEST_B)/%.elf: $(GUEST_ENTRY1) $(GUEST_B)/tests/guest/%.c.o $(GUEST_LIB) $(GU
 
 $(GUEST_B)/%.bin: tests/guest/fixtures/%.bin
 	@mkdir -p $(dir $@)
-	cp $< $@
+	$(call say,CP,$@)cp $< $@
