@@ -151,7 +151,9 @@ static enum vcpu_action never_wakes(struct vcpu *v, uint64_t now)
 	deadlines_blocking(false, now);
 	vlapic_vcpu_unblocking(&glue.lapic);
 	pr_err("guest halted with interrupts enabled but no timer armed and no interrupt "
-	       "source: it can never wake\n");
+	       "source: it can never wake (vLAPIC: highest IRR %d, highest ISR %d, TPR %#x)\n",
+	       vlapic_highest_irr(&glue.lapic), vlapic_highest_isr(&glue.lapic),
+	       vlapic_tpr(&glue.lapic));
 	vcpu_dump(v);
 	return vcpu_stop(v, STATUS_FAILURE);
 }

@@ -23,7 +23,8 @@ struct apic_glue {
 	bool vnmi;		/* virtual NMIs and NMI-window exiting in use */
 	bool soft_nmi_blocked;	/* without vnmi: an injected NMI's handler may still run */
 	bool irq_dirty;		/* what to deliver may have changed since the last decision */
-	bool intr_status_stale;	/* SVI must be set from the page (IA32_APIC_BASE changed) */
+	bool intr_status_stale;	/* SVI must be set from the page (IA32_APIC_BASE changed, or
+				 * an emulated access may have been an EOI) */
 	bool relocated;		/* the xAPIC is away from its default base (apic_base_switch.c) */
 	uint64_t xapic_gpa;	/* while relocated: where the guest's xAPIC page is */
 	uint64_t relocated_saved;	/* the EPT entries that mapped the pages ept_unmap_4k took: */

@@ -167,10 +167,18 @@ static enum vcpu_action emulate(struct vcpu *v, struct access *a)
 	return VCPU_RESUME;
 }
 
+/*
+ * An emulated access may have been an EOI, which the vLAPIC performs on the page itself: with
+ * virtual-interrupt delivery SVI must then follow the page, or the CPU's next virtualized EOI
+ * clears the stale SVI's bit instead of the vector really in service (SDM 29.1.2), which then
+ * stays in service for good and holds back its priority class.
+ */
 enum vcpu_action apic_mmio_emulate(struct vcpu *v, uint64_t apic_gpa, uint32_t offset)
 {
 	struct access a = { v, offset, apic_gpa, false };
 
+	glue.intr_status_stale = glue.vid;
+	glue.irq_dirty = true;
 	return emulate(v, &a);
 }
 

@@ -956,18 +956,25 @@ static void op_apic_base(void)
 		to = APIC_XAPIC;
 		legal = state != APIC_X2APIC;
 		if (state == APIC_XAPIC && allow_relocate && chance(50)) {
-			/* relocated: a few MOVs at the new base, then back (finding 8) */
-			uint32_t nb = 0xfed00000u + (below(0x100) << 12);
+			/*
+			 * Relocated: a few MOVs at the new base, then back (finding 8). With
+			 * interrupts off: the handlers' EOI goes to the default base, where a
+			 * relocated APIC is not (it would stay in service for good).
+			 */
+			uint32_t nb = 0xfed00000u + (below(0x100) << 12), flags;
 
+			asm volatile("pushf; pop %0; cli" : "=r"(flags) : : "memory");
 			f = wrmsr_safe(MSR_IA32_APIC_BASE, (cur & ~0xfffff000ull) | nb);
 			note_fault(f);
-			if (f >= 0) {
+			if (f < 0) {
+				mmio_read_form(nb + APIC_REG_ID, rnd());
+				mmio_read_form(nb + APIC_REG_TMCCT, rnd());
+				wrmsr(MSR_IA32_APIC_BASE, cur);
+			} else {
 				violation(INV_FAULTS, "relocating the xAPIC to 0x%x: fault %d", nb, f);
-				return;
 			}
-			mmio_read_form(nb + APIC_REG_ID, rnd());
-			mmio_read_form(nb + APIC_REG_TMCCT, rnd());
-			wrmsr(MSR_IA32_APIC_BASE, cur);
+			if (flags & (1u << 9))
+				sti();
 			return;
 		}
 		break;
@@ -1184,7 +1191,8 @@ static void op_vmcall(void)
 		want = TV_HC_ENOSYS;
 		break;
 	case 1:
-		fn = TV_HC_BASE + 3 + below(0x100);
+		/* past the last call (TV_HC_TRACE): nothing */
+		fn = TV_HC_TRACE + 1 + below(0x100);
 		want = TV_HC_ENOSYS;
 		break;
 	case 2:
@@ -1221,7 +1229,7 @@ static void op_vmcall(void)
 		break;
 	default:
 		fn = rnd();
-		if (fn == TV_HC_EXIT || fn == TV_HC_PRINT || fn == TV_HC_STATS)
+		if (fn == TV_HC_EXIT || fn == TV_HC_PRINT || fn == TV_HC_STATS || fn == TV_HC_TRACE)
 			return;
 		want = TV_HC_ENOSYS;
 		break;
