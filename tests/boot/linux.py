@@ -84,6 +84,15 @@ def tv_linux(timer, ips=50_000_000):
 			"interrupts through the vIOAPIC, exit with init's status")
 
 
+# QEMU TCG is no deterministic reference for time: its TSC and timers follow the host's clock,
+# so on a loaded machine a 1 s sleep can overrun by more than 1% (1.018 s seen in a CI run on 2
+# busy cores; 1.0007 s idle). Bochs (clock: sync=none) and tickvisor's runs are exact.
+QEMU_TCG_TIMING = {
+	"sleep-1s": "QEMU TCG's TSC and timers follow the host's clock: under load a sleep can "
+		"overrun by more than 1%",
+}
+
+
 def native_checks():
 	return reached_init() + [
 		present("tty-line", r"^tvcheck: this line went out through the console's tty$"),
@@ -92,7 +101,8 @@ def native_checks():
 
 TESTS = [
 	test("native-qemu", qemu_tcg(memory=256), native_linux(kernel(), KERNEL_ARGS, initrd()),
-	     native_checks(), exit_status=0, guest_results=True, timeout=180,
+	     native_checks(), exit_status=FAILURES, guest_results=True, timeout=180,
+	     known_deviations=QEMU_TCG_TIMING,
 	     doc="the reference: GRUB boots the kernel and the initramfs on QEMU TCG; every check "
 		 "passes (clockevent SKIPs: TCG has no TSC-deadline)"),
 	test("native-bochs", bochs(memory=256, ignore_bad_msrs=True),
