@@ -381,7 +381,7 @@ class BootTest:
 		self.guest_results = guest_results
 		self.known_deviations = dict(known_deviations or {})
 		# The emulator's LAPIC is the reference only natively: under tickvisor every guest
-		# check must pass, a deviation there is a tickvisor bug (ARCHITECTURE.md).
+		# check must pass, a deviation there is a tickvisor bug (docs/architecture.md).
 		if self.known_deviations and (boot.kind != "native" or not guest_results):
 			raise ManifestError(f"test {name}: known_deviations are for native runs with "
 					    "guest_results=True only")

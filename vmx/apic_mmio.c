@@ -42,10 +42,18 @@ static uint64_t page_read(struct access *a, uint32_t offset, unsigned int size)
 	return vlapic_mmio_read_bytes(&glue.lapic, offset, size);
 }
 
+/*
+ * A write the vLAPIC performs on the page itself may be an EOI: with virtual-interrupt delivery
+ * SVI must then follow the page, or the CPU's next virtualized EOI clears the stale SVI's bit
+ * instead of the vector really in service (SDM 29.1.2), which would stay in service for good.
+ */
 static void page_write(struct access *a, uint32_t offset, unsigned int size, uint64_t val)
 {
-	if (!a->open_bus)
-		vlapic_mmio_write_bytes(&glue.lapic, offset, size, val);
+	if (a->open_bus)
+		return;
+	vlapic_mmio_write_bytes(&glue.lapic, offset, size, val);
+	glue.intr_status_stale = glue.vid;
+	glue.irq_dirty = true;
 }
 
 static uint64_t operand_read(void *ctx, unsigned int size)
@@ -167,18 +175,10 @@ static enum vcpu_action emulate(struct vcpu *v, struct access *a)
 	return VCPU_RESUME;
 }
 
-/*
- * An emulated access may have been an EOI, which the vLAPIC performs on the page itself: with
- * virtual-interrupt delivery SVI must then follow the page, or the CPU's next virtualized EOI
- * clears the stale SVI's bit instead of the vector really in service (SDM 29.1.2), which then
- * stays in service for good and holds back its priority class.
- */
 enum vcpu_action apic_mmio_emulate(struct vcpu *v, uint64_t apic_gpa, uint32_t offset)
 {
 	struct access a = { v, offset, apic_gpa, false };
 
-	glue.intr_status_stale = glue.vid;
-	glue.irq_dirty = true;
 	return emulate(v, &a);
 }
 

@@ -63,7 +63,7 @@ static const struct cpu_feature features[] = {
 	{ FEAT("vme", 1, 0, CPU_EDX, BIT(1), FEAT_PASS), .needs_cr4 = CR4_VME },
 	{ FEAT("de", 1, 0, CPU_EDX, BIT(2), FEAT_PASS), .needs_cr4 = CR4_DE },
 	{ FEAT("pse", 1, 0, CPU_EDX, BIT(3), FEAT_PASS), .needs_cr4 = CR4_PSE },
-	/* The guest runs on the host's TSC; writes to it are dropped (tickvisor keeps no offset). */
+	/* The guest's TSC is the host's plus an offset that its writes move (vmx/tsc_offset.h). */
 	{ FEAT("tsc", 1, 0, CPU_EDX, BIT(4), FEAT_PASS), .id = F_TSC },
 	{ FEAT("msr", 1, 0, CPU_EDX, BIT(5), FEAT_PASS), .id = F_MSR },
 	{ FEAT("pae", 1, 0, CPU_EDX, BIT(6), FEAT_PASS), .needs_cr4 = CR4_PAE },
@@ -109,8 +109,8 @@ static const struct cpu_feature features[] = {
 	HIDE("dtes64", 1, 0, CPU_ECX, 2, F_DTES64),
 	/*
 	 * MONITOR/MWAIT: hidden, and both instructions exit and raise #UD (vmx/exit.c). A
-	 * virtual interrupt does not end an MWAIT (PLATFORMS.md), so a guest idling in it would
-	 * miss its timer; without the bit Linux idles in HLT, which tickvisor emulates.
+	 * virtual interrupt does not end an MWAIT (docs/platforms.md), so a guest idling in it
+	 * would miss its timer; without the bit Linux idles in HLT, which tickvisor emulates.
 	 */
 	HIDE("monitor", 1, 0, CPU_ECX, 3, F_MONITOR),
 	HIDE("ds_cpl", 1, 0, CPU_ECX, 4, F_DS_CPL),

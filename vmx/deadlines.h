@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The one owner of "make the vCPU exit at or after host TSC T" (ARCHITECTURE.md): every virtual
- * timer (the vLAPIC timer, the vPIT) holds at most one deadline here, on one of the two
- * backends TIMER.md describes, and this module programs the hardware for the earliest of them:
+ * The one owner of "make the vCPU exit at or after host TSC T" (docs/architecture.md): every
+ * virtual timer (the vLAPIC timer, the vPIT, the ACPI PM timer's overflow) holds at most one
+ * deadline here, on one of the two backends docs/timer.md describes, and this module programs
+ * the hardware for the earliest of them:
  *
  *	hv	the VMX-preemption timer: vcpu->preemption_expiry, which entry.S loads before every
  *		VMRESUME (SDM 26.5.1); counts only while the guest runs

@@ -82,7 +82,7 @@ QEMU_TCG_DEVIATIONS = {
 }
 
 # Bochs 2.7's CPU models advertise a PMU (CPUID.1:ECX.PDCM, leaf 0xA) without its MSRs, and have
-# no IA32_MISC_ENABLE (PLATFORMS.md).
+# no IA32_MISC_ENABLE (docs/platforms.md).
 BOCHS_DEVIATIONS = {
 	"msr.perf_capabilities_follows_pdcm": "Bochs shows CPUID.1:ECX.PDCM but has no "
 		"IA32_PERF_CAPABILITIES (#GP)",

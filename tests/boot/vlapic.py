@@ -22,7 +22,7 @@ QEMU_SVR = ("QEMU 7.2 holds the LVT interrupts of a software-disabled APIC back 
 	    "set their mask bits (SDM 11.4.7.2)")
 
 # Where Bochs 2.7's own LAPIC departs from the SDM (or, where the SDM is silent, from KVM and
-# TIMER.md): {kernel: {check: reason}}; BOCHS_X2APIC_DEVIATIONS adds those of x2APIC mode.
+# docs/timer.md): {kernel: {check: reason}}; BOCHS_X2APIC_DEVIATIONS adds those of x2APIC mode.
 BOCHS_DEVIATIONS = {
 	"timer": {
 		"tscdeadline.reads_zero_after_fire": "Bochs 2.7 keeps the old deadline in "
@@ -31,7 +31,7 @@ BOCHS_DEVIATIONS = {
 	"timer_modes": {
 		"modeswitch.into_deadline_clears_tmict": "Bochs 2.7 only disarms the count "
 			"when the LVT timer enters TSC-deadline mode, and TMICT keeps reading it; "
-			"the SDM says the switch disarms, KVM (and TIMER.md) also clear TMICT",
+			"the SDM says the switch disarms, KVM (and docs/timer.md) also clear TMICT",
 		"modeswitch.out_of_deadline_clears_deadline": "Bochs 2.7 keeps the disarmed "
 			"deadline, and IA32_TSC_DEADLINE reads it again once TSC-deadline mode is "
 			"back (docs/platforms.md: it keeps reading old deadlines); the SDM disarms it",

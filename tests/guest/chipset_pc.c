@@ -135,7 +135,7 @@ static uint64_t slack(uint64_t tsc)
 
 /*
  * With interrupts on, nothing maskable unmasked: Bochs' VT-x takes no external-interrupt exit
- * while its guest spins with IF = 0 (PLATFORMS.md), so tickvisor's host-timer backend could
+ * while its guest spins with IF = 0 (docs/platforms.md), so tickvisor's host-timer backend could
  * not bring an edge due meanwhile; on real VT-x IF makes no difference to an NMI.
  */
 static void spin_sti(uint64_t tsc)

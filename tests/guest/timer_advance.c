@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * timer_advance: how late TSC-deadline interrupts arrive once tickvisor's timer advance has
- * settled (TIMER.md "Timer advance"): the backend goes off early by the cost of the exit and the
- * injection, and the entry waits for the deadline, so the guest sees its interrupt at the
+ * settled (docs/timer.md "Timer advance"): the backend goes off early by the cost of the exit and
+ * the injection, and the entry waits for the deadline, so the guest sees its interrupt at the
  * deadline plus only the entry and the delivery, and never before it. Command line: see
  * tests/guest/lib/timer_test.h, and
  *   advance=auto|off|<ns>   tickvisor's timer_advance option in effect (default auto)

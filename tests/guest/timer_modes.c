@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * timer_modes: what changes while the LAPIC timer runs (SDM vol. 3A 11.5.4, 11.5.4.1; TIMER.md):
- * a mode switch between one-shot and periodic keeps the count, one into or out of TSC-deadline
- * mode disarms the timer; a new divisor rescales what is left of the count; TMCCT and the expiry
- * at each of the eight divisors. Command line: see tests/guest/lib/timer_test.h.
+ * timer_modes: what changes while the LAPIC timer runs (SDM vol. 3A 11.5.4, 11.5.4.1;
+ * docs/timer.md): a mode switch between one-shot and periodic keeps the count, one into or out
+ * of TSC-deadline mode disarms the timer; a new divisor rescales what is left of the count; TMCCT
+ * and the expiry at each of the eight divisors. Command line: see tests/guest/lib/timer_test.h.
  */
 #include <stdint.h>
 
@@ -107,7 +107,7 @@ static void check_into_deadline(void)
 	c = apic_read(APIC_REG_TMCCT);
 	check(tt_nr_irqs == 0 && c == 0, "modeswitch.into_deadline_disarms",
 	      "%u interrupts after the switch, TMCCT %u", tt_nr_irqs, c);
-	/* The SDM says only "disarms"; KVM, and TIMER.md after it, also clear TMICT. */
+	/* The SDM says only "disarms"; KVM, and docs/timer.md after it, also clear TMICT. */
 	check(tmict == 0, "modeswitch.into_deadline_clears_tmict",
 	      "TMICT reads %u after the switch", tmict);
 	tt_timer_stop();
@@ -141,8 +141,8 @@ static void check_out_of_deadline(void)
 
 /*
  * TDCR from 1 to 2 at a quarter of a one-shot count: TMCCT goes on from the same value, now at
- * half the rate, so the three quarters left take twice as long (TIMER.md; the count is what the
- * divisor slows down, SDM 11.5.4).
+ * half the rate, so the three quarters left take twice as long (docs/timer.md; the count is what
+ * the divisor slows down, SDM 11.5.4).
  */
 static void check_tdcr_change(void)
 {

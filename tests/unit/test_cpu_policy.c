@@ -27,7 +27,7 @@
 #define PROC2_XSAVES	BIT(20)
 #define CR4_OSXSAVE_BIT	(1ull << 18)
 #define CR4_PKE_BIT	(1ull << 22)
-/* Bochs corei7_skylake_x (PLATFORMS.md): no UMIP, LA57 or PKE */
+/* Bochs corei7_skylake_x (docs/platforms.md): no UMIP, LA57 or PKE */
 #define SKYLAKE_PROC2		0x02177fffu
 #define SKYLAKE_CR4_FIXED1	0x3727ffull
 
